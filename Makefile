@@ -1,0 +1,53 @@
+# dlbook — `make html` builds the site, `make test` runs every test.
+# Each target creates .venv and installs the project into it on first use.
+
+PYTHON    ?= python3
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed-stamp
+BUILDDIR  ?= _build
+SPHINX    := $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees
+STRICT    := -W --keep-going -n
+PORT      ?= 8000
+# Notebook kernels start "python" from PATH: make it the project's.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+
+.PHONY: help html doctest test test-unit test-site serve bench clean venv
+
+help:
+	@echo "make html     build the site into $(BUILDDIR)/html (every page executed)"
+	@echo "make test     unit tests + docstring examples, page doctests, strict site build, browser checks"
+	@echo "make doctest  run every {doctest} block of every page"
+	@echo "make serve    serve $(BUILDDIR)/html on http://localhost:$(PORT)"
+	@echo "make bench    speed measurements, written to benchmarks/results.json"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[docs,test]'
+	touch $(STAMP)
+
+html: $(STAMP)
+	$(SPHINX) -b html $(STRICT) docs $(BUILDDIR)/html
+	@echo "Site built: open $(BUILDDIR)/html/index.html or run 'make serve'"
+
+doctest: $(STAMP)
+	$(SPHINX) -b doctest $(STRICT) docs $(BUILDDIR)/doctest
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -n 2 --ignore=tests/site
+
+test-site: $(STAMP)
+	$(PY) -m pytest tests/site -p no:doctest
+
+test: test-unit doctest html test-site
+
+serve: $(STAMP)
+	$(PY) -m http.server --directory $(BUILDDIR)/html $(PORT)
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(BUILDDIR)

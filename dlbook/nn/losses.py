@@ -1,0 +1,68 @@
+"""Softmax cross-entropy loss, the last layer of every classifier in the book."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlbook import functional as F
+from dlbook._checks import check_array
+from dlbook.nn.module import Module
+
+
+def check_labels(labels, n, num_classes, owner):
+    """Validate integer class labels for ``n`` samples and ``num_classes`` classes."""
+    if not isinstance(labels, np.ndarray):
+        raise TypeError(f"{owner}: argument 'labels' must be a numpy.ndarray of class "
+                        f"indices, got {type(labels).__name__}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        hint = (" (one-hot? use labels.argmax(axis=1))" if labels.ndim == 2 else "")
+        raise TypeError(f"{owner}: argument 'labels' must hold integer class indices, got "
+                        f"dtype {labels.dtype} with shape {labels.shape}{hint}")
+    if labels.shape != (n,):
+        raise ValueError(f"{owner}: argument 'labels' must have shape ({n},) to match the "
+                         f"{n} rows of 'logits', got shape {labels.shape}")
+    if n and (labels.min() < 0 or labels.max() >= num_classes):
+        bad = labels[(labels < 0) | (labels >= num_classes)][0]
+        raise ValueError(f"{owner}: argument 'labels' contains {bad}, outside the class "
+                         f"range [0, {num_classes - 1}] given by logits of width {num_classes}")
+    return labels
+
+
+class SoftmaxCrossEntropy(Module):
+    r"""Mean cross-entropy of the softmax of ``logits`` against integer ``labels``.
+
+    ``loss_fn(logits, labels)`` returns the batch mean; ``loss_fn.backward()`` returns
+    :math:`\partial L / \partial \text{logits} = (\mathrm{softmax}(x) - \text{onehot}(t)) / N`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbook.nn import SoftmaxCrossEntropy
+    >>> loss_fn = SoftmaxCrossEntropy()
+    >>> logits = np.array([[0.0, 0.0], [0.0, 0.0]])
+    >>> round(float(loss_fn(logits, np.array([0, 1]))), 6)  # log 2
+    0.693147
+    >>> loss_fn.backward()
+    array([[-0.25,  0.25],
+           [ 0.25, -0.25]])
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._cache = None
+
+    def forward(self, logits, labels):
+        check_array(logits, "logits", ndim=2, layout="(N, num_classes)",
+                    owner="SoftmaxCrossEntropy")
+        check_labels(labels, logits.shape[0], logits.shape[1], "SoftmaxCrossEntropy")
+        logp = F.log_softmax(logits, axis=1)
+        rows = np.arange(len(labels))
+        self._cache = (logp, labels)
+        return -logp[rows, labels].mean()
+
+    def backward(self, dout=1.0):
+        logp, labels = self._require_cache(self._cache)
+        self._cache = None
+        grad = np.exp(logp)
+        grad[np.arange(len(labels)), labels] -= 1.0
+        return grad * (dout / len(labels))
