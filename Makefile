@@ -11,6 +11,8 @@ STRICT    := -W --keep-going -n
 PORT      ?= 8000
 # Notebook kernels start "python" from PATH: make it the project's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
+# Each build folder keeps its own notebook-execution cache.
+export DLBOOK_JUPYTER_CACHE := $(abspath $(BUILDDIR))/.jupyter_cache
 
 .PHONY: help html doctest test test-unit test-site serve bench clean venv
 
