@@ -3,6 +3,7 @@
 Build with ``sphinx-build -c . docs _build/html`` (the Makefile does this).
 """
 
+import doctest
 import os
 import shutil
 import sys
@@ -34,10 +35,9 @@ exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_data", "_ext", "README.
 nitpicky = True
 # Names from the standard library and NumPy have no inventory to link to offline.
 nitpick_ignore_regex = [
-    (r"py:.*", r"(numpy|np)(\..*)?"),
-    (r"py:.*", r"(int|float|bool|str|tuple|list|dict|callable|optional|object|None)"),
-    (r"py:.*", r"(array_like|ndarray|Generator|dtype|numpy dtype|default .*|shape .*)"),
-    (r"py:.*", r"(pathlib\.)?Path|os\.PathLike|.* or .*|of|.*arrays?|Module|Optimizer|EarlyStopping"),
+    # Docstring type descriptions ("int or pair", "numpy.ndarray") are prose; only
+    # dlbook's own classes must resolve.
+    (r"py:class", r"(?!dlbook\.).*"),
 ]
 
 # -- MyST and notebook execution ---------------------------------------------
@@ -59,15 +59,10 @@ napoleon_google_docstring = False
 napoleon_use_rtype = False
 
 # -- doctest builder ---------------------------------------------------------
-doctest_global_setup = """
-import numpy as np
-np.set_printoptions(precision=4, suppress=True, legacy=False)
-"""
-doctest_default_flags = (
-    __import__("doctest").ELLIPSIS
-    | __import__("doctest").NORMALIZE_WHITESPACE
-    | __import__("doctest").DONT_ACCEPT_TRUE_FOR_1
-)
+# The same setup and flags as pytest's --doctest-modules (pyproject.toml), so a
+# docstring example behaves the same under both runners.
+doctest_global_setup = "import numpy as np"
+doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.DONT_ACCEPT_TRUE_FOR_1
 
 # -- bibliography ------------------------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]

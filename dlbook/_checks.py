@@ -11,6 +11,10 @@ import numbers
 import numpy as np
 
 
+class NonFiniteError(ValueError):
+    """An array that should hold numbers holds NaN or infinity."""
+
+
 def _where(owner):
     return f"{owner}: " if owner else ""
 
@@ -56,7 +60,7 @@ def check_finite(x, name="x", *, owner=None):
     n_nan = int(np.isnan(x).sum())
     n_inf = int(np.isinf(x).sum())
     if n_nan or n_inf:
-        raise ValueError(
+        raise NonFiniteError(
             f"{_where(owner)}argument '{name}' contains {n_nan} NaN and {n_inf} infinite "
             f"value(s) (shape {x.shape}); expected only finite numbers"
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbook._checks import check_array, check_int
+from dlbook._checks import NonFiniteError, check_array, check_int
 from dlbook._random import as_generator
 
 
@@ -104,7 +104,7 @@ def _progress(epoch, epochs, step, steps, loss, stream):
 
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=64, rng=None,
         validation=None, early_stopping=None, transform=None, progress=None,
-        loss_and_grad=None):
+        loss_and_grad=None, regularizer=None):
     """Train ``model`` with mini-batch gradient descent; return a :class:`History`.
 
     Parameters
@@ -133,6 +133,11 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=64, rng=None,
     loss_and_grad : callable, optional
         ``loss_and_grad(output, labels) -> (loss, dout)`` for models whose output is
         not a single array (e.g. GoogLeNet's auxiliary heads).
+    regularizer : callable, optional
+        ``regularizer(model) -> penalty``, called after ``model.backward`` and before
+        ``optimizer.step()``; it adds the penalty's gradient to the parameters' ``.grad``
+        (e.g. :class:`~dlbook.regularization.WeightDecay`).  The penalty is added to
+        the reported training loss.
 
     Examples
     --------
@@ -171,16 +176,25 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=64, rng=None,
             xb, yb = X[idx], y[idx]
             if transform is not None:
                 xb = transform(xb, rng)
-            out = model(xb)
-            loss, dout = loss_and_grad(out, yb)
-            loss = float(loss)
+            try:
+                out = model(xb)
+                loss, dout = loss_and_grad(out, yb)
+            except NonFiniteError as err:
+                if not np.isfinite(np.sum(xb)):
+                    raise
+                loss, cause = np.nan, err
+            else:
+                loss, cause = float(loss), None
             if not np.isfinite(loss):
                 raise TrainingDiverged(
-                    f"fit: the loss became {loss} at epoch {epoch}, step {step}; lower the "
-                    f"learning rate (lr={getattr(optimizer, 'lr', '?')}) or check the data"
-                )
+                    f"fit: the loss became {loss} at epoch {epoch}, step {step} (the weights "
+                    f"or activations overflowed); lower the learning rate "
+                    f"(lr={getattr(optimizer, 'lr', '?')}) or check the data"
+                ) from cause
             optimizer.zero_grad()
             model.backward(dout)
+            if regularizer is not None:
+                loss += float(regularizer(model))
             optimizer.step()
             history.step_loss.append(loss)
             main = out[0] if isinstance(out, tuple) else out

@@ -10,12 +10,16 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
+import textwrap
 from pathlib import Path
 
 import yaml
 from docutils import nodes
 from docutils.statemachine import StringList
+from docutils.parsers.rst import directives
+from sphinx.directives.code import LiteralInclude
 from sphinx.util.docutils import SphinxDirective
 
 DATA = Path(__file__).resolve().parent.parent / "_data"
@@ -65,43 +69,90 @@ class QuizDirective(_Box):
     css_class = "quiz"
 
 
-def _parse_rst(directive, text):
-    container = nodes.container()
-    directive.state.nested_parse(StringList(text.splitlines()), directive.content_offset,
-                                 container)
-    return container.children
+def _parse(directive, text, classes=()):
+    """Parse generated MyST Markdown in place of the directive."""
+    container = nodes.container(classes=list(classes))
+    directive.state.nested_parse(StringList(text.splitlines(), source="generated"),
+                                 directive.content_offset, container)
+    return [container] if classes else container.children
 
 
 class NotesMapDirective(SphinxDirective):
-    """Render the notes map as a table: item, section, page, code, status."""
+    """Render the notes map as a table: item, section, page, code, status (MyST pages only)."""
 
     def run(self):
         self.env.note_dependency(str(DATA / "notes_map.yaml"))
-        lines = [".. list-table::", "   :header-rows: 1", "   :class: notes-map", "",
-                 "   * - Notes", "     - Section", "     - What", "     - Page",
-                 "     - Code", "     - Status"]
+        lines = ["| Notes | Section | What | Page | Code | Status |",
+                 "|---|---|---|---|---|---|"]
         for e in load_notes_map():
-            page = f":doc:`/{e['page']}`" if e.get("status") == "done" else e["page"]
-            api = ", ".join(f":py:obj:`{name}`" if e.get("status") == "done" else f"``{name}``"
+            done = e.get("status") == "done"
+            page = f"{{doc}}`/{e['page']}`" if done else f"`{e['page']}`"
+            role = "{py:obj}"
+            api = ", ".join(f"{role}`~{name}`" if done else f"`{name}`"
                             for name in e.get("api", [])) or "—"
-            lines += [f"   * - {e['item']}", f"     - {e['section']}", f"     - {e['what']}",
-                      f"     - {page}", f"     - {api}", f"     - {e.get('status', 'planned')}"]
-        return _parse_rst(self, "\n".join(lines))
+            lines.append(f"| {e['item']} | {e['section']} | {e['what']} | {page} | {api} | "
+                         f"{'done' if done else 'planned'} |")
+        return _parse(self, "\n".join(lines), classes=["notes-map"])
 
 
 class GlossaryTableDirective(SphinxDirective):
-    """Render docs/_data/glossary.yaml as a Sphinx glossary (so ``{term}`` links work)."""
+    """Render docs/_data/glossary.yaml as a Sphinx glossary, so ``{term}`` links work."""
 
     def run(self):
         self.env.note_dependency(str(DATA / "glossary.yaml"))
-        lines = [".. glossary::", ""]
+        lines = ["```{glossary}"]
         for e in load_glossary():
-            lines.append(f"   {e['term']}")
-            lines.append(f"      ({e['ja']}) {e['definition']}")
-            if e.get("see"):
-                lines.append(f"      See :doc:`/{e['see']}`.")
-            lines.append("")
-        return _parse_rst(self, "\n".join(lines))
+            see = ""
+            if e.get("see") in self.env.found_docs:
+                see = f" See {{doc}}`/{e['see']}`."
+            lines += [e["term"], f"  ({e['ja']}) {e['definition']}{see}", ""]
+        lines.append("```")
+        return _parse(self, "\n".join(lines))
+
+
+def strip_docstrings(source):
+    """Remove the docstrings of every function and class in ``source`` (a code excerpt).
+
+    The excerpt may be indented (a method); it is parsed dedented, and the lines of
+    each docstring are dropped, so the page shows the code and the API reference
+    shows the documentation.
+    """
+    dedented = textwrap.dedent(source)
+    try:
+        tree = ast.parse(dedented)
+    except SyntaxError:
+        return source
+    drop = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = node.body[0] if node.body else None
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                drop.update(range(first.lineno - 1, first.end_lineno))
+    lines = source.splitlines(keepends=True)
+    drop |= {i + 1 for i in drop if i + 1 < len(lines) and not lines[i + 1].strip()}
+    return "".join(line for i, line in enumerate(lines) if i not in drop)
+
+
+class CodeInclude(LiteralInclude):
+    """``literalinclude`` that, with ``:pyobject:``, leaves out docstrings.
+
+    The docstring (and its doctested example) is shown in the API reference; a
+    concept page shows the code beside its equation. ``:docstring:`` keeps it.
+    """
+
+    option_spec = {**LiteralInclude.option_spec, "docstring": directives.flag}
+
+    def run(self):
+        result = super().run()
+        if "pyobject" not in self.options or "docstring" in self.options:
+            return result
+        for node in result:
+            for block in node.findall(nodes.literal_block):
+                text = strip_docstrings(block.astext())
+                block.rawsource = text
+                block.children = [nodes.Text(text)]
+        return result
 
 
 def _offer_notebook(app, pagename, templatename, context, doctree):
@@ -116,6 +167,7 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.add_directive("literalinclude", CodeInclude, override=True)
     app.add_directive("correction", CorrectionDirective)
     app.add_directive("quiz", QuizDirective)
     app.add_directive("notes-map", NotesMapDirective)
