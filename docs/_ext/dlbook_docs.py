@@ -155,6 +155,19 @@ class CodeInclude(LiteralInclude):
         return result
 
 
+def _keep_tags_out_of_split(app, doctree):
+    """Typeset multi-line equations that carry a ``\\tag`` in an ``equation`` environment.
+
+    Sphinx wraps display maths containing ``\\\\`` (e.g. ``cases``) in ``split``,
+    where MathJax refuses ``\\tag``; ``equation`` accepts both.
+    """
+    for node in doctree.findall(nodes.math_block):
+        latex = node.astext()
+        if "\\tag" in latex and "\\\\" in latex and not node.get("nowrap"):
+            node["nowrap"] = True
+            node.children = [nodes.Text(f"\\begin{{equation}}\n{latex}\n\\end{{equation}}")]
+
+
 def _offer_notebook(app, pagename, templatename, context, doctree):
     """Copy myst-nb's executed notebook next to the sources and offer it for download."""
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
@@ -173,4 +186,5 @@ def setup(app):
     app.add_directive("notes-map", NotesMapDirective)
     app.add_directive("glossary-table", GlossaryTableDirective)
     app.connect("html-page-context", _offer_notebook, priority=400)
+    app.connect("doctree-read", _keep_tags_out_of_split)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
