@@ -1,7 +1,18 @@
-"""Weight initialisers (notes 1.1.2).
+r"""Weight initialisers (notes 1.1.2).
 
 Every initialiser takes a weight *shape* and works out fan-in and fan-out from it:
 Linear weights are ``(out, in)``, Conv2d weights ``(out, in, kh, kw)``.
+
+- ``xavier_simple``: normal, std :math:`1/\sqrt{n_\text{in}}` (the notes' "Xavier");
+- ``xavier_normal``: normal, variance :math:`2/(n_\text{in}+n_\text{out})`
+  (Glorot & Bengio, 2010);
+- ``xavier_uniform``: uniform on :math:`\pm\sqrt{6/(n_\text{in}+n_\text{out})}`
+  (their eq. (16));
+- ``he_normal``: normal, std :math:`\sqrt{2/n_\text{in}}` (He et al., 2015);
+- ``he_uniform``: uniform on :math:`\pm\sqrt{6/n_\text{in}}`, the same variance.
+
+(The notes give He's standard deviation as :math:`2/\sqrt{n}`; the paper's is
+:math:`\sqrt{2/n}`.)
 """
 
 from __future__ import annotations
@@ -10,7 +21,7 @@ import math
 
 import numpy as np
 
-from dlbook._checks import check_dtype, check_int
+from dlbook._checks import check_dtype, check_float, check_int
 from dlbook._random import as_generator
 
 
@@ -25,19 +36,30 @@ def fan_in_and_fan_out(shape):
     >>> fan_in_and_fan_out((16, 6, 5, 5))
     (150, 400)
     """
-    shape = tuple(shape)
+    shape = _check_shape(shape)
     if len(shape) < 2:
         raise ValueError(
             f"argument 'shape' must have at least 2 dimensions (out, in, ...), got {shape}"
         )
-    for d in shape:
-        check_int(d, "shape", minimum=1)
     receptive = math.prod(shape[2:])
     return shape[1] * receptive, shape[0] * receptive
 
 
-def zeros(shape, dtype=np.float32):
+def _check_shape(shape):
+    """Return ``shape`` as a tuple of positive ints, or raise naming 'shape'."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"argument 'shape' must be a tuple of ints such as (out, in), "
+                        f"got {shape!r}")
+    return tuple(check_int(d, "shape", minimum=1) for d in shape)
+
+
+def zeros(shape, dtype=np.float32, rng=None):
     """All-zero array (used for biases; for weights it is the mistake of quiz 1).
+
+    ``rng`` is ignored; it is accepted so that ``zeros`` can be passed as a
+    ``weight_init`` (``MLP(..., weight_init="zeros")``) to reproduce quiz 1.
 
     Examples
     --------
@@ -45,7 +67,7 @@ def zeros(shape, dtype=np.float32):
     >>> zeros((2, 3)).sum()
     np.float32(0.0)
     """
-    return np.zeros(shape, dtype=check_dtype(dtype))
+    return np.zeros(_check_shape(shape), dtype=check_dtype(dtype))
 
 
 def normal(shape, std, rng=None, dtype=np.float32):
@@ -57,18 +79,33 @@ def normal(shape, std, rng=None, dtype=np.float32):
     >>> round(float(normal((1000, 1000), std=0.01, rng=0).std()), 4)
     0.01
     """
-    rng = as_generator(rng)
-    return (rng.standard_normal(tuple(shape)) * std).astype(check_dtype(dtype))
+    shape = _check_shape(shape)
+    std = check_float(std, "std", low=0.0)
+    dtype = check_dtype(dtype)
+    return (as_generator(rng).standard_normal(shape) * std).astype(dtype)
 
 
 def uniform(shape, bound, rng=None, dtype=np.float32):
-    """Weights drawn uniformly from ``[-bound, bound]``."""
-    rng = as_generator(rng)
-    return rng.uniform(-bound, bound, size=tuple(shape)).astype(check_dtype(dtype))
+    """Weights drawn uniformly from ``[-bound, bound]`` (variance ``bound**2 / 3``).
+
+    Examples
+    --------
+    >>> from dlbook.init import uniform
+    >>> w = uniform((500, 600), bound=0.3, rng=0)
+    >>> round(float(abs(w).max()), 2), round(float(w.var()), 3)  # 0.3**2 / 3 = 0.03
+    (0.3, 0.03)
+    """
+    shape = _check_shape(shape)
+    bound = check_float(bound, "bound", low=0.0)
+    dtype = check_dtype(dtype)
+    return as_generator(rng).uniform(-bound, bound, size=shape).astype(dtype)
 
 
 def xavier_normal(shape, rng=None, dtype=np.float32):
     r"""Glorot & Bengio (2010): normal with :math:`\sigma = \sqrt{2 / (n_\text{in} + n_\text{out})}`.
+
+    The variance of their "normalized initialization" drawn from a Gaussian instead
+    of a uniform, as ``torch.nn.init.xavier_normal_`` does.
 
     Examples
     --------
@@ -135,6 +172,7 @@ def he_uniform(shape, rng=None, dtype=np.float32):
 
 
 INITIALIZERS = {
+    "zeros": zeros,
     "xavier_normal": xavier_normal,
     "xavier_uniform": xavier_uniform,
     "xavier_simple": xavier_simple,
