@@ -1,0 +1,120 @@
+"""Conv2d forward + backward time against the three bare matrix products it needs.
+
+For each layer the baseline is ``np.matmul`` alone on the same shapes, float32:
+forward ``W2 @ cols`` (C_out x K)(K x M), weight gradient ``dout2 @ cols.T`` and input
+gradient ``W2.T @ dout2``, with ``K = C*kh*kw`` and ``M = N*OH*OW``.  The ratio
+``conv / matmul`` is what im2col, col2im, padding and transposes cost on top.
+
+Run:  python benchmarks/conv_suite.py [--repeats 7] [--threads 1] [--clock cpu]
+
+``--threads`` fixes the BLAS thread count (it must be set before NumPy loads).
+``--clock cpu`` times with ``process_time`` instead of the wall clock; it is only
+meaningful with one thread, and it is what to use on a machine shared with other jobs,
+where wall-clock medians measure the neighbours as much as the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS threads (default: the library's own choice)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    args = parser.parse_args(argv)
+    if args.clock == "cpu":
+        if args.threads not in (None, 1):
+            parser.error("--clock cpu needs --threads 1 (CPU time adds up all threads)")
+        args.threads = 1
+    if args.threads is not None:
+        if "numpy" in sys.modules:
+            parser.error("--threads must be set before numpy is imported")
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.threads)
+    return args
+
+
+ARGS = parse(None) if __name__ == "__main__" else None
+
+import numpy as np  # noqa: E402  (after the thread count is fixed)
+
+from dlbook.nn import Conv2d  # noqa: E402
+
+CLOCK = time.process_time if ARGS is not None and ARGS.clock == "cpu" else time.perf_counter
+
+# name, input shape (N, C, H, W), out_channels, kernel, stride, padding
+LAYERS = [
+    ("LeNet C1", (64, 1, 32, 32), 6, 5, 1, 0),
+    ("LeNet C3", (64, 6, 14, 14), 16, 5, 1, 0),
+    ("AlexNet conv1", (8, 3, 227, 227), 96, 11, 4, 0),
+    ("AlexNet conv3", (8, 256, 13, 13), 384, 3, 1, 1),
+    ("Inception 3x3", (8, 96, 28, 28), 128, 3, 1, 1),
+    ("Inception 5x5", (8, 16, 28, 28), 32, 5, 1, 2),
+]
+
+
+def median_time(fn, repeats, warmup=2):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = CLOCK()
+        fn()
+        times.append(CLOCK() - t0)
+    return float(np.median(times))
+
+
+def measure(shape, c_out, k, stride, padding, repeats, rng):
+    x = rng.standard_normal(shape, dtype=np.float32)
+    conv = Conv2d(shape[1], c_out, k, stride, padding, rng=0)
+    y = conv(x)
+    dout = rng.standard_normal(y.shape, dtype=np.float32)
+
+    def step():
+        conv.zero_grad()
+        conv(x)
+        conv.backward(dout)
+
+    kk = shape[1] * k * k
+    m = y.shape[0] * y.shape[2] * y.shape[3]
+    w2 = rng.standard_normal((c_out, kk), dtype=np.float32)
+    cols = rng.standard_normal((kk, m), dtype=np.float32)
+    dout2 = rng.standard_normal((c_out, m), dtype=np.float32)
+
+    def matmuls():
+        np.matmul(w2, cols)
+        np.matmul(dout2, cols.T)
+        np.matmul(w2.T, dout2)
+
+    t_conv = median_time(step, repeats)
+    t_mm = median_time(matmuls, repeats)
+    flops = 3 * 2.0 * c_out * kk * m
+    return t_conv, t_mm, flops
+
+
+def main(args):
+    rng = np.random.default_rng(0)
+    print(f"clock: {args.clock}, BLAS threads: {args.threads or 'default'}, "
+          f"median of {args.repeats} after 2 warm-up runs, float32")
+    print(f"{'layer':<15} {'conv ms':>8} {'matmul ms':>9} {'ratio':>6} "
+          f"{'conv GFLOP/s':>12} {'matmul GFLOP/s':>14}")
+    ratios = []
+    for name, shape, c_out, k, stride, padding in LAYERS:
+        t_conv, t_mm, flops = measure(shape, c_out, k, stride, padding, args.repeats, rng)
+        ratios.append(t_conv / t_mm)
+        print(f"{name:<15} {t_conv * 1e3:8.2f} {t_mm * 1e3:9.2f} {t_conv / t_mm:6.2f} "
+              f"{flops / t_conv / 1e9:12.1f} {flops / t_mm / 1e9:14.1f}")
+    geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    print(f"geometric mean ratio (conv fwd+bwd / three matmuls): {geo:.2f}")
+    return geo
+
+
+if __name__ == "__main__":
+    main(ARGS)

@@ -1,0 +1,138 @@
+"""Convolution layer (notes eq. (29)) computed as one matrix product over im2col columns."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlbook._checks import check_array, check_dtype, check_int, check_pair, check_same_dtype
+from dlbook._random import as_generator
+from dlbook.functional.conv import ROUNDINGS, _col2im, _im2col, _output_shape
+from dlbook.init import get_initializer, zeros
+from dlbook.nn.module import Module, Parameter
+
+
+class Conv2d(Module):
+    r"""2-D convolution (cross-correlation, notes eq. (29)) over NCHW input.
+
+    .. math:: u_{ijk} = \sum_{c}\sum_{p}\sum_{q} z_{i+p,\,j+q,\,c}\, h_{pqck} + b_k
+
+    ``W`` has PyTorch's layout ``(out_channels, in_channels, kh, kw)``, i.e.
+    ``W[k, c, p, q]`` is the notes' :math:`h_{pqck}`.  The forward pass is
+    ``W.reshape(out, -1) @ im2col(x)``; the backward pass is two more matrix products
+    and a :func:`~dlbook.functional.col2im`.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channels of the input and number of filters (output channels).
+    kernel_size : int or (int, int)
+        Filter height and width.
+    stride : int or (int, int)
+        Step between neighbouring windows.
+    padding : int or (int, int)
+        Zeros added on each side of the input.
+    bias : bool
+        Whether to learn ``b`` (shape ``(out_channels,)``).
+    weight_init : str or callable
+        Initialiser from :mod:`dlbook.init` (default He normal, fan-in ``C*kh*kw``).
+    rng : int or numpy.random.Generator, optional
+        Source of the initial weights.
+    dtype : numpy dtype
+        ``float32`` by default; ``float64`` for gradient checks.
+    rounding : {"exact", "floor"}
+        ``"exact"`` (default) refuses a stride/padding that leaves a fractional output
+        size (notes eq. (30)); ``"floor"`` drops the incomplete last window like PyTorch.
+
+    Examples
+    --------
+    A 2x2 filter that subtracts the lower-right neighbour, on a 3x3 image:
+
+    >>> import numpy as np
+    >>> from dlbook.nn import Conv2d
+    >>> conv = Conv2d(1, 1, 2, dtype=np.float64)
+    >>> conv.W.data[...] = [[[[1.0, 0.0], [0.0, -1.0]]]]
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> conv(x)
+    array([[[[-4., -4.],
+             [-4., -4.]]]])
+    >>> conv.backward(np.ones((1, 1, 2, 2)))[0, 0]
+    array([[ 1.,  1.,  0.],
+           [ 1.,  0., -1.],
+           [ 0., -1., -1.]])
+    >>> Conv2d(3, 8, 3, padding=1)(np.zeros((2, 3, 32, 32), np.float32)).shape
+    (2, 8, 32, 32)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True,
+                 weight_init="he_normal", rng=None, dtype=np.float32, rounding="exact"):
+        super().__init__()
+        owner = "Conv2d"
+        self.in_channels = check_int(in_channels, "in_channels", minimum=1, owner=owner)
+        self.out_channels = check_int(out_channels, "out_channels", minimum=1, owner=owner)
+        self.kernel_size = check_pair(kernel_size, "kernel_size", minimum=1, owner=owner)
+        self.stride = check_pair(stride, "stride", minimum=1, owner=owner)
+        self.padding = check_pair(padding, "padding", minimum=0, owner=owner)
+        if rounding not in ROUNDINGS[:2]:
+            raise ValueError(
+                f"Conv2d: argument 'rounding' must be 'exact' or 'floor', got {rounding!r}"
+            )
+        self.rounding = rounding
+        dtype = check_dtype(dtype, owner=owner)
+        init = get_initializer(weight_init)
+        shape = (self.out_channels, self.in_channels) + self.kernel_size
+        self.W = Parameter(init(shape, rng=as_generator(rng), dtype=dtype))
+        self.b = Parameter(zeros((self.out_channels,), dtype)) if bias else None
+        self._cache = None
+
+    def extra_repr(self):
+        kh, kw = self.kernel_size
+        text = (f"{self.in_channels}, {self.out_channels}, kernel_size=({kh}, {kw}), "
+                f"stride={self.stride}, padding={self.padding}")
+        return text + ("" if self.b is not None else ", bias=False")
+
+    def output_shape(self, x_shape):
+        """``(N, out_channels, OH, OW)`` for an input of shape ``x_shape`` (eq. (30))."""
+        oh, ow = _output_shape(x_shape, *self.kernel_size, self.stride, self.padding,
+                               self.rounding, "Conv2d")
+        return (x_shape[0], self.out_channels, oh, ow)
+
+    def forward(self, x):
+        check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="Conv2d")
+        if x.shape[1] != self.in_channels:
+            raise ValueError(
+                f"Conv2d: argument 'x' has {x.shape[1]} channels (shape {x.shape}) but the "
+                f"layer expects in_channels={self.in_channels}"
+            )
+        check_same_dtype(x, self.W.data.dtype, owner="Conv2d")
+        n, _, oh, ow = self.output_shape(x.shape)
+        kh, kw = self.kernel_size
+        # Columns ordered (i, j, n) for stride 1, (n, i, j) otherwise: see _im2col.
+        batch_last = self.stride == (1, 1)
+        cols = _im2col(x, kh, kw, self.stride, self.padding, oh, ow, batch_last)
+        w2 = self.W.data.reshape(self.out_channels, -1)
+        out = w2 @ cols                                        # (C_out, N*OH*OW)
+        if self.b is not None:
+            out += self.b.data[:, None]
+        self._cache = (x.shape, cols, oh, ow, batch_last)
+        if batch_last:
+            return out.reshape(self.out_channels, oh, ow, n).transpose(3, 0, 1, 2).copy()
+        return out.reshape(self.out_channels, n, oh, ow).transpose(1, 0, 2, 3).copy()
+
+    def backward(self, dout):
+        x_shape, cols, oh, ow, batch_last = self._require_cache(self._cache)
+        want = (x_shape[0], self.out_channels, oh, ow)
+        if dout.shape != want:
+            raise ValueError(f"Conv2d.backward: argument 'dout' has shape {dout.shape}, "
+                             f"expected {want}")
+        self._cache = None
+        w2 = self.W.data.reshape(self.out_channels, -1)
+        axes = (1, 2, 3, 0) if batch_last else (1, 0, 2, 3)
+        dout2 = dout.astype(w2.dtype, copy=False).transpose(axes).reshape(
+            self.out_channels, -1)                                     # (C_out, N*OH*OW)
+        if self.b is not None:
+            self.b.accumulate(dout2.sum(axis=1))
+        self.W.accumulate((dout2 @ cols.T).reshape(self.W.data.shape))
+        del cols
+        dcols = w2.T @ dout2                                            # (C*kh*kw, N*OH*OW)
+        kh, kw = self.kernel_size
+        return _col2im(dcols, x_shape, kh, kw, self.stride, self.padding, oh, ow, batch_last)
