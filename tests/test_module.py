@@ -96,3 +96,9 @@ def test_sequential_indexing_and_append():
     net.append(Sigmoid())
     assert len(net) == 2 and isinstance(net[1], Sigmoid) and isinstance(net["0"], Linear)
     assert "Sigmoid" in repr(net)
+
+
+def test_replacing_a_layer_keeps_its_position():
+    net = Sequential(Linear(2, 3, rng=0), Sigmoid(), Linear(3, 1, rng=0))
+    setattr(net, "1", ReLU())
+    assert [type(m).__name__ for m in net] == ["Linear", "ReLU", "Linear"]

@@ -89,12 +89,17 @@ class Module:
                 f"{type(self).__name__}.__init__ must call super().__init__() before "
                 f"assigning attributes"
             )
-        for registry in (self._parameters, self._modules):
-            registry.pop(name, None)
+        # Assigning to an existing key keeps its place, so replacing a layer of a
+        # Sequential keeps the layer order.
         if isinstance(value, Parameter):
+            self._modules.pop(name, None)
             self._parameters[name] = value
         elif isinstance(value, Module):
+            self._parameters.pop(name, None)
             self._modules[name] = value
+        else:
+            self._parameters.pop(name, None)
+            self._modules.pop(name, None)
         object.__setattr__(self, name, value)
 
     def register_buffer(self, name, array):
