@@ -45,7 +45,7 @@ def resize_images(images, size):
     size = check_int(size, "size", minimum=1, owner="resize_images")
     rows = _interpolation_matrix(size, images.shape[-2])
     cols = _interpolation_matrix(size, images.shape[-1])
-    return np.einsum("ih,...hw,jw->...ij", rows, images, cols)
+    return rows @ images @ cols.T
 
 
 def train_test_split(n, test_fraction, labels=None, rng=0):
