@@ -60,18 +60,23 @@ LAYERS = [
 ]
 
 
-def median_time(fn, repeats, warmup=2):
+def median_times(fns, repeats, warmup=2, clock=None):
+    """Median time of each callable, the callables taking turns so that both see the
+    same background load (on a shared machine the load drifts within seconds)."""
+    clock = clock or CLOCK
     for _ in range(warmup):
-        fn()
-    times = []
+        for fn in fns:
+            fn()
+    times = [[] for _ in fns]
     for _ in range(repeats):
-        t0 = CLOCK()
-        fn()
-        times.append(CLOCK() - t0)
-    return float(np.median(times))
+        for fn, bucket in zip(fns, times):
+            t0 = clock()
+            fn()
+            bucket.append(clock() - t0)
+    return [float(np.median(t)) for t in times]
 
 
-def measure(shape, c_out, k, stride, padding, repeats, rng):
+def measure(shape, c_out, k, stride, padding, repeats, rng, clock=None):
     x = rng.standard_normal(shape, dtype=np.float32)
     conv = Conv2d(shape[1], c_out, k, stride, padding, rng=0)
     y = conv(x)
@@ -93,27 +98,38 @@ def measure(shape, c_out, k, stride, padding, repeats, rng):
         np.matmul(dout2, cols.T)
         np.matmul(w2.T, dout2)
 
-    t_conv = median_time(step, repeats)
-    t_mm = median_time(matmuls, repeats)
+    t_conv, t_mm = median_times([step, matmuls], repeats, clock=clock)
     flops = 3 * 2.0 * c_out * kk * m
     return t_conv, t_mm, flops
 
 
+def run_conv_suite(repeats=7, seed=0, clock=None):
+    """Measure every layer of the suite; return per-layer rows and the geometric mean.
+
+    ``clock`` defaults to the one chosen on the command line (wall clock when imported).
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name, shape, c_out, k, stride, padding in LAYERS:
+        t_conv, t_mm, flops = measure(shape, c_out, k, stride, padding, repeats, rng, clock)
+        rows.append({"name": name, "conv_seconds": t_conv, "matmul_seconds": t_mm,
+                     "ratio": t_conv / t_mm, "gflops": flops / t_conv / 1e9,
+                     "matmul_gflops": flops / t_mm / 1e9})
+    geo = math.exp(sum(math.log(r["ratio"]) for r in rows) / len(rows))
+    return {"layers": rows, "geomean_ratio": geo, "repeats": repeats}
+
+
 def main(args):
-    rng = np.random.default_rng(0)
     print(f"clock: {args.clock}, BLAS threads: {args.threads or 'default'}, "
           f"median of {args.repeats} after 2 warm-up runs, float32")
     print(f"{'layer':<15} {'conv ms':>8} {'matmul ms':>9} {'ratio':>6} "
           f"{'conv GFLOP/s':>12} {'matmul GFLOP/s':>14}")
-    ratios = []
-    for name, shape, c_out, k, stride, padding in LAYERS:
-        t_conv, t_mm, flops = measure(shape, c_out, k, stride, padding, args.repeats, rng)
-        ratios.append(t_conv / t_mm)
-        print(f"{name:<15} {t_conv * 1e3:8.2f} {t_mm * 1e3:9.2f} {t_conv / t_mm:6.2f} "
-              f"{flops / t_conv / 1e9:12.1f} {flops / t_mm / 1e9:14.1f}")
-    geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-    print(f"geometric mean ratio (conv fwd+bwd / three matmuls): {geo:.2f}")
-    return geo
+    suite = run_conv_suite(args.repeats)
+    for r in suite["layers"]:
+        print(f"{r['name']:<15} {r['conv_seconds'] * 1e3:8.2f} {r['matmul_seconds'] * 1e3:9.2f} "
+              f"{r['ratio']:6.2f} {r['gflops']:12.1f} {r['matmul_gflops']:14.1f}")
+    print(f"geometric mean ratio (conv fwd+bwd / three matmuls): {suite['geomean_ratio']:.2f}")
+    return suite["geomean_ratio"]
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ def _progress(epoch, epochs, step, steps, loss, stream):
 
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=64, rng=None,
         validation=None, early_stopping=None, transform=None, progress=None,
-        loss_and_grad=None, regularizer=None):
+        loss_and_grad=None, regularizer=None, on_epoch_end=None):
     """Train ``model`` with mini-batch gradient descent; return a :class:`History`.
 
     Parameters
@@ -138,6 +138,9 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=64, rng=None,
         ``optimizer.step()``; it adds the penalty's gradient to the parameters' ``.grad``
         (e.g. :class:`~dlbook.regularization.WeightDecay`).  The penalty is added to
         the reported training loss.
+    on_epoch_end : callable, optional
+        ``on_epoch_end(epoch, history)`` is called after each epoch's metrics are
+        recorded (e.g. to lower ``optimizer.lr``); returning ``True`` stops training.
 
     Examples
     --------
@@ -212,6 +215,9 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=64, rng=None,
             if early_stopping is not None and early_stopping.update(val_loss, model):
                 history.stopped_epoch = epoch
                 break
+        if on_epoch_end is not None and on_epoch_end(epoch, history):
+            history.stopped_epoch = epoch
+            break
     if progress:
         stream.write("\n")
     if early_stopping is not None:

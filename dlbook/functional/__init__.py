@@ -15,9 +15,30 @@ from dlbook.functional.activations import (
     tanh,
     tanh_derivative,
 )
+from dlbook.functional.conv import col2im, conv2d_naive, conv_output_size, im2col
 from dlbook.functional.losses import cross_entropy, log_softmax, softmax
+from dlbook.functional.normalization import NormalizeCache, normalize, normalize_backward
+from dlbook.functional.pooling import (
+    avg_pool2d,
+    avg_pool2d_backward,
+    max_pool2d,
+    max_pool2d_backward,
+    pool_geometry,
+)
 
 __all__ = [
+    "avg_pool2d",
+    "avg_pool2d_backward",
+    "col2im",
+    "conv2d_naive",
+    "conv_output_size",
+    "im2col",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "pool_geometry",
+    "NormalizeCache",
+    "normalize",
+    "normalize_backward",
     "cross_entropy",
     "leaky_relu",
     "leaky_relu_derivative",

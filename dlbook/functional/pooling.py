@@ -3,7 +3,8 @@
 All loops run over the ``kh*kw`` offsets of the window, each a strided slice of the
 whole batch; none over samples or pixels.  (For ``kernel == stride`` this measured
 faster than a reshape to ``(..., kh, kw)`` windows, whose reductions and arg-max run
-over tiny inner axes.)
+over tiny inner axes.)  For a horizontal stride above 1 the padded input is first split
+into column phases (:func:`_column_phases`) so that every slice has contiguous rows.
 """
 
 from __future__ import annotations
@@ -44,12 +45,65 @@ def pool_geometry(x_shape, kernel_size, stride=None, padding=0, rounding="exact"
     return kernel, stride, padding, (oh, ow), extra
 
 
+def _n_phases(kernel, stride):
+    """Column phases worth splitting the input into (see :func:`_column_phases`)."""
+    return stride[1] if kernel[1] > stride[1] else 1
+
+
 def _offset_slices(kernel, stride, out):
-    """Yield ``(p, q, slice_h, slice_w)`` for every offset of the window."""
+    """Yield ``(p, q, index)``: ``phases[index]`` is the ``(N, C, OH, OW)`` slice of input
+    positions at window offset ``(p, q)``, ``phases`` from :func:`_column_phases`."""
     (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
+    split = _n_phases(kernel, stride) > 1
     for p in range(kh):
         for q in range(kw):
-            yield p, q, slice(p, p + sh * oh, sh), slice(q, q + sw * ow, sw)
+            rows = slice(p, p + sh * oh, sh)
+            if split:
+                cols = q % sw, slice(q // sw, q // sw + ow)
+            else:
+                cols = 0, slice(q, q + sw * ow, sw)
+            yield p, q, (cols[0], slice(None), slice(None), rows, cols[1])
+
+
+def _column_phases(x, padding, extra, n_phases, fill):
+    """The padded input split by column phase: ``phases[r][..., j] = xpad[..., j*sw + r]``.
+
+    Shape ``(sw, N, C, Hpad, ceil(Wpad/sw))``.  A window offset's columns ``q, q+sw, ...``
+    are then one contiguous run of phase ``q % sw``: NumPy's element-wise loops run about
+    4x faster on those than on every-other-column views (measured on GoogLeNet's 3x3/2
+    pools).  Without overlap (``kw <= sw``) each column is read once and the copy would
+    not pay: the padded input itself is returned as a single phase.
+    """
+    if n_phases == 1:
+        return _padded(x, padding, extra, fill)[None]
+    sw = n_phases
+    n, c, h, w = x.shape
+    (ph, pw), (eh, ew) = padding, extra
+    width = -(-(w + 2 * pw + ew) // sw)
+    phases = np.full((sw, n, c, h + 2 * ph + eh, width), fill, dtype=x.dtype)
+    for r, first, start, count in _phase_columns(w, pw, sw):
+        phases[r, :, :, ph:ph + h, start:start + count] = x[:, :, :, first::sw]
+    return phases
+
+
+def _phase_columns(w, pw, sw):
+    """Yield ``(phase, first input column, first phase column, count)`` per phase."""
+    for r in range(sw):
+        first = (r - pw) % sw          # input column c sits at padded column pw + c
+        if first < w:
+            yield r, first, (pw + first) // sw, len(range(first, w, sw))
+
+
+def _merge_column_phases(phases, x_shape, padding):
+    """Inverse of :func:`_column_phases`: the ``(N, C, H, W)`` interior, contiguous."""
+    if phases.shape[0] == 1:
+        return _unpad(phases[0], x_shape, padding)
+    ph, pw = padding
+    h, w = x_shape[2:]
+    out = np.empty(x_shape, dtype=phases.dtype)
+    for r, first, start, count in _phase_columns(w, pw, phases.shape[0]):
+        out[:, :, :, first::phases.shape[0]] = phases[r, :, :, ph:ph + h, start:start + count]
+    return out
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
@@ -101,17 +155,16 @@ def _index_dtype(kernel):
 
 
 def _max_pool(x, kernel, stride, padding, out_hw, extra):
-    n, c = x.shape[:2]
     kw = kernel[1]
-    xp = _padded(x, padding, extra, fill=-np.inf)
+    xp = _column_phases(x, padding, extra, _n_phases(kernel, stride), fill=-np.inf)
     slices = list(_offset_slices(kernel, stride, out_hw))
-    out = xp[:, :, slices[0][2], slices[0][3]].copy()
+    out = xp[slices[0][2]].copy()
     index_dtype = _index_dtype(kernel)
     argmax = np.zeros(out.shape, dtype=index_dtype)
     better = np.empty(out.shape, dtype=bool)
     candidate = np.empty(out.shape, dtype=index_dtype)
-    for p, q, rows, cols in slices[1:]:
-        window = xp[:, :, rows, cols]
+    for p, q, index in slices[1:]:
+        window = xp[index]
         np.greater(window, out, out=better)     # strict: an earlier offset keeps a tie
         np.maximum(out, window, out=out)
         # Offsets grow along the loop, so the winner is the largest offset that improved
@@ -141,21 +194,26 @@ def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None, padding
 
 
 def _max_pool_backward(dout, argmax, x_shape, kernel, stride, padding, out_hw, extra):
-    n, c, h, w = x_shape
     kw = kernel[1]
-    (ph, pw), (eh, ew) = padding, extra
-    dxp = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=dout.dtype)
+    dxp = _phase_buffer(x_shape, padding, extra, _n_phases(kernel, stride), dout.dtype)
     won = np.empty(argmax.shape, dtype=bool)
     routed = np.empty(dout.shape, dtype=dout.dtype)
     overlapping = stride[0] < kernel[0] or stride[1] < kernel[1]
-    for p, q, rows, cols in _offset_slices(kernel, stride, out_hw):
+    for p, q, index in _offset_slices(kernel, stride, out_hw):
         np.equal(argmax, p * kw + q, out=won)
         np.multiply(dout, won, out=routed)
         if overlapping:
-            dxp[:, :, rows, cols] += routed
+            dxp[index] += routed
         else:                                   # windows are disjoint: a plain write
-            dxp[:, :, rows, cols] = routed
-    return _unpad(dxp, x_shape, padding)
+            dxp[index] = routed
+    return _merge_column_phases(dxp, x_shape, padding)
+
+
+def _phase_buffer(x_shape, padding, extra, sw, dtype):
+    """Zeros shaped like :func:`_column_phases` of an input of shape ``x_shape``."""
+    n, c, h, w = x_shape
+    (ph, pw), (eh, ew) = padding, extra
+    return np.zeros((sw, n, c, h + 2 * ph + eh, -(-(w + 2 * pw + ew) // sw)), dtype=dtype)
 
 
 def _unpad(xp, x_shape, padding):
@@ -202,11 +260,11 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
 
 
 def _avg_pool(x, kernel, stride, padding, out_hw, extra):
-    xp = _padded(x, padding, extra)
+    xp = _column_phases(x, padding, extra, _n_phases(kernel, stride), fill=0.0)
     slices = list(_offset_slices(kernel, stride, out_hw))
-    out = xp[:, :, slices[0][2], slices[0][3]].copy()
-    for _, _, rows, cols in slices[1:]:
-        out += xp[:, :, rows, cols]
+    out = xp[slices[0][2]].copy()
+    for _, _, index in slices[1:]:
+        out += xp[index]
     out /= np.asarray(_avg_divisor(x.shape, kernel, stride, padding, out_hw, extra), x.dtype)
     return out
 
@@ -228,15 +286,13 @@ def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0, roun
 
 
 def _avg_pool_backward(dout, x_shape, kernel, stride, padding, out_hw, extra):
-    n, c, h, w = x_shape
     share = dout / np.asarray(_avg_divisor(x_shape, kernel, stride, padding, out_hw, extra),
                               dout.dtype)
-    (ph, pw), (eh, ew) = padding, extra
     overlapping = stride[0] < kernel[0] or stride[1] < kernel[1]
-    dxp = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=dout.dtype)
-    for _, _, rows, cols in _offset_slices(kernel, stride, out_hw):
+    dxp = _phase_buffer(x_shape, padding, extra, _n_phases(kernel, stride), dout.dtype)
+    for _, _, index in _offset_slices(kernel, stride, out_hw):
         if overlapping:
-            dxp[:, :, rows, cols] += share
+            dxp[index] += share
         else:
-            dxp[:, :, rows, cols] = share
-    return _unpad(dxp, x_shape, padding)
+            dxp[index] = share
+    return _merge_column_phases(dxp, x_shape, padding)

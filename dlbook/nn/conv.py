@@ -96,6 +96,9 @@ class Conv2d(Module):
                                self.rounding, "Conv2d")
         return (x_shape[0], self.out_channels, oh, ow)
 
+    def _pointwise(self):
+        return self.kernel_size == (1, 1) and self.stride == (1, 1) and self.padding == (0, 0)
+
     def forward(self, x):
         check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="Conv2d")
         if x.shape[1] != self.in_channels:
@@ -106,10 +109,19 @@ class Conv2d(Module):
         check_same_dtype(x, self.W.data.dtype, owner="Conv2d")
         n, _, oh, ow = self.output_shape(x.shape)
         kh, kw = self.kernel_size
+        w2 = self.W.data.reshape(self.out_channels, -1)
+        if self._pointwise():
+            # A 1x1 convolution needs no im2col: each sample (C, H*W) already is its column
+            # matrix, and a batched matmul yields NCHW directly, with no transposes.
+            x3 = x.reshape(n, self.in_channels, oh * ow)
+            out = np.matmul(w2, x3)                            # (N, C_out, OH*OW)
+            if self.b is not None:
+                out += self.b.data[:, None]
+            self._cache = (x.shape, x3, oh, ow, None)
+            return out.reshape(n, self.out_channels, oh, ow)
         # Columns ordered (i, j, n) for stride 1, (n, i, j) otherwise: see _im2col.
         batch_last = self.stride == (1, 1)
         cols = _im2col(x, kh, kw, self.stride, self.padding, oh, ow, batch_last)
-        w2 = self.W.data.reshape(self.out_channels, -1)
         out = w2 @ cols                                        # (C_out, N*OH*OW)
         if self.b is not None:
             out += self.b.data[:, None]
@@ -126,6 +138,13 @@ class Conv2d(Module):
                              f"expected {want}")
         self._cache = None
         w2 = self.W.data.reshape(self.out_channels, -1)
+        if batch_last is None:                                   # 1x1 path, cols = x3
+            d3 = dout.astype(w2.dtype, copy=False).reshape(x_shape[0], self.out_channels, -1)
+            if self.b is not None:
+                self.b.accumulate(d3.sum(axis=(0, 2)))
+            dW = np.matmul(d3, cols.transpose(0, 2, 1)).sum(axis=0)
+            self.W.accumulate(dW.reshape(self.W.data.shape))
+            return np.matmul(w2.T, d3).reshape(x_shape)
         axes = (1, 2, 3, 0) if batch_last else (1, 0, 2, 3)
         dout2 = dout.astype(w2.dtype, copy=False).transpose(axes).reshape(
             self.out_channels, -1)                                     # (C_out, N*OH*OW)

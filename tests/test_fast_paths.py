@@ -1,0 +1,123 @@
+"""The speed-ups of the Performance page agree with the plain definitions they replace."""
+
+import numpy as np
+import pytest
+
+from dlbook.functional import avg_pool2d, conv2d_naive, max_pool2d
+from dlbook.gradcheck import check_module_gradients, relative_error
+from dlbook.nn import AvgPool2d, Conv2d, LeakyReLU, MaxPool2d, ReLU
+
+
+def _windows(x, kernel, stride, padding, out_hw, fill):
+    """All pooling windows by loops: (N, C, OH, OW, kh*kw), padding filled with ``fill``."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    n, c, h, w = x.shape
+    oh, ow = out_hw
+    big = np.full((n, c, (oh - 1) * sh + kh + h + 2 * ph, (ow - 1) * sw + kw + w + 2 * pw), fill)
+    big[:, :, ph:ph + h, pw:pw + w] = x
+    win = np.empty((n, c, oh, ow, kh * kw))
+    for i in range(oh):
+        for j in range(ow):
+            win[:, :, i, j] = big[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw].reshape(n, c, -1)
+    return win
+
+
+# 1x1 convolutions take a batched-matmul path without im2col.
+@pytest.mark.parametrize("c_in, c_out, h, w, bias", [(3, 4, 5, 6, True), (5, 2, 1, 7, False),
+                                                      (1, 3, 4, 4, True)])
+def test_pointwise_conv_matches_naive_and_numerical_gradients(c_in, c_out, h, w, bias, rng):
+    conv = Conv2d(c_in, c_out, 1, bias=bias, rng=rng, dtype=np.float64)
+    if bias:
+        conv.b.data = rng.standard_normal(c_out)
+    x = rng.standard_normal((3, c_in, h, w))
+    b = conv.b.data if bias else None
+    assert relative_error(conv(x), conv2d_naive(x, conv.W.data, b)) < 1e-12
+    errors = check_module_gradients(conv, x)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_pointwise_conv_accepts_non_contiguous_input_and_gradient(rng):
+    conv = Conv2d(4, 3, 1, rng=rng, dtype=np.float64)
+    x = rng.standard_normal((2, 6, 5, 5))[:, 1:5]          # a channel slice: not contiguous
+    dout = rng.standard_normal((2, 5, 5, 3)).transpose(0, 3, 1, 2)
+    expected_dx = np.einsum("kc,nkij->ncij", conv.W.data[:, :, 0, 0], dout)
+    expected_dw = np.einsum("nkij,ncij->kc", dout, x)[:, :, None, None]
+    assert relative_error(conv(x), conv2d_naive(x, conv.W.data, conv.b.data)) < 1e-12
+    conv.zero_grad()
+    assert relative_error(conv.backward(dout), expected_dx) < 1e-12
+    assert relative_error(conv.W.grad, expected_dw) < 1e-12
+    assert relative_error(conv.b.grad, dout.sum(axis=(0, 2, 3))) < 1e-12
+
+
+def test_pointwise_conv_stays_float32_and_frees_its_cache(rng):
+    conv = Conv2d(3, 2, 1, rng=0)
+    x = rng.standard_normal((2, 3, 4, 4)).astype(np.float32)
+    y = conv(x)
+    assert y.dtype == np.float32 and y.flags.c_contiguous
+    assert conv.backward(np.ones_like(y)).dtype == np.float32
+    assert conv._cache is None
+
+
+# Pools with a horizontal stride > 1 and overlapping windows read split column phases.
+PHASED = [  # kernel, stride, padding, rounding, H, W
+    (3, 2, 0, "ceil", 9, 12), (3, 2, 1, "exact", 7, 9), (3, 2, 0, "floor", 8, 10),
+    (5, 3, 2, "ceil", 11, 13), ((3, 4), (2, 3), (1, 1), "floor", 9, 14), (3, 2, 0, "ceil", 3, 4),
+]
+
+
+@pytest.mark.parametrize("k, s, p, rounding, h, w", PHASED)
+def test_phased_pools_match_loops(k, s, p, rounding, h, w, rng):
+    x = rng.standard_normal((2, 3, h, w))
+    out, argmax = max_pool2d(x, k, s, p, rounding)
+    pair = (lambda v: v if isinstance(v, tuple) else (v, v))
+    win = _windows(x, pair(k), pair(s), pair(p), out.shape[2:], -np.inf)
+    assert np.array_equal(out, win.max(axis=-1))
+    assert np.array_equal(argmax, win.argmax(axis=-1))       # first maximum on ties
+    if rounding != "ceil":
+        zeros = _windows(x, pair(k), pair(s), pair(p), out.shape[2:], 0.0)
+        assert relative_error(avg_pool2d(x, k, s, p, rounding), zeros.mean(axis=-1)) < 1e-12
+
+
+@pytest.mark.parametrize("cls", [MaxPool2d, AvgPool2d])
+@pytest.mark.parametrize("k, s, p, rounding, h, w", PHASED)
+def test_phased_pool_gradients_match_numerical(cls, k, s, p, rounding, h, w, rng):
+    errors = check_module_gradients(cls(k, s, p, rounding=rounding),
+                                    rng.standard_normal((2, 2, h, w)))
+    assert errors["x"] < 1e-6, errors
+
+
+def test_phased_max_pool_ties_go_to_the_first_maximum():
+    x = np.zeros((1, 1, 5, 7))
+    out, argmax = max_pool2d(x, 3, 2)
+    assert np.all(argmax == 0)
+    dx = MaxPool2d(3, 2)
+    dx(x)
+    grad = dx.backward(np.ones(out.shape))[0, 0]
+    assert grad[0, 0] == 1 and grad[0, 2] == 1 and grad[0, 1] == 0 and grad.sum() == 6
+
+
+# Activations: products with a mask instead of np.where, with identical results.
+def test_relu_backward_equals_the_where_definition_bit_for_bit(rng):
+    layer = ReLU()
+    x = rng.standard_normal((4, 5)).astype(np.float32)
+    x[0, :2] = 0.0
+    y = layer(x)
+    dout = rng.standard_normal(x.shape).astype(np.float32)
+    dx = layer.backward(dout)
+    expected = np.where(y > 0, dout, np.float32(0))
+    assert dx.dtype == np.float32
+    assert np.array_equal(dx, expected) and not np.signbit(dx[y <= 0]).any()
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.01, 0.3])
+def test_leaky_relu_equals_the_two_branch_definition(slope, rng):
+    layer = LeakyReLU(slope)
+    x = rng.standard_normal((6, 7)).astype(np.float32)
+    x[0, 0] = 0.0
+    y = layer(x)
+    assert y.dtype == np.float32
+    assert np.array_equal(y, np.where(x > 0, x, np.float32(slope) * x))
+    dout = rng.standard_normal(x.shape).astype(np.float32)
+    dx = layer.backward(dout)
+    assert np.array_equal(dx, np.where(x > 0, dout, np.float32(slope) * dout))
+    assert check_module_gradients(LeakyReLU(slope), rng.standard_normal((3, 4)))["x"] < 1e-6
