@@ -180,9 +180,11 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=64, rng=None,
             if transform is not None:
                 xb = transform(xb, rng)
             try:
-                out = model(xb)
-                loss, dout = loss_and_grad(out, yb)
-            except NonFiniteError as err:
+                # Overflow is divergence: raise it here rather than warn deep inside.
+                with np.errstate(over="raise", invalid="raise", divide="raise"):
+                    out = model(xb)
+                    loss, dout = loss_and_grad(out, yb)
+            except (NonFiniteError, FloatingPointError) as err:
                 if not np.isfinite(np.sum(xb)):
                     raise
                 loss, cause = np.nan, err

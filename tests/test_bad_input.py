@@ -102,9 +102,6 @@ class Bad:
 
 # dlbook/functional/losses.py: cross_entropy indexes with `labels` unchecked, so bad labels
 # surface as NumPy's IndexError (or silently wrap around for negative labels).
-CROSS_ENTROPY_BUG = ("functional.cross_entropy does not validate 'labels' (IndexError from "
-                     "NumPy); it should call check_labels like SoftmaxCrossEntropy does")
-
 R = RuntimeError
 V = ValueError
 T = TypeError
@@ -199,20 +196,16 @@ ROWS = [
     # ---- functional ------------------------------------------------------------------
     Bad("cross_entropy/float-labels",
         lambda _: D("functional.cross_entropy")(x(2, 3), np.array([0.0, 1.0])), T,
-        ("'labels'", "float64", "integer"),
-        marks=(pytest.mark.xfail(strict=True, reason=CROSS_ENTROPY_BUG),)),
+        ("'labels'", "float64", "integer")),
     Bad("cross_entropy/label-out-of-range",
         lambda _: D("functional.cross_entropy")(x(2, 3), np.array([0, 7])), V,
-        ("'labels'", "7", "[0, 2]"),
-        marks=(pytest.mark.xfail(strict=True, reason=CROSS_ENTROPY_BUG),)),
+        ("'labels'", "7", "[0, 2]")),
     Bad("cross_entropy/batch-mismatch",
         lambda _: D("functional.cross_entropy")(x(2, 3), np.array([0, 1, 2])), V,
-        ("'labels'", "(3,)", "(2,)"),
-        marks=(pytest.mark.xfail(strict=True, reason=CROSS_ENTROPY_BUG),)),
+        ("'labels'", "(3,)", "(2,)")),
     Bad("cross_entropy/label-negative",
         lambda _: D("functional.cross_entropy")(x(2, 3), np.array([0, -1])), V,
-        ("'labels'", "-1", "[0, 2]"),
-        marks=(pytest.mark.xfail(strict=True, reason=CROSS_ENTROPY_BUG),)),
+        ("'labels'", "-1", "[0, 2]")),
     Bad("conv_output_size/fractional", lambda _: D("functional.conv_output_size")(28, 5, stride=2), V,
         ("stride=2", "fractional", "12.5", "would fit")),
     Bad("conv_output_size/kernel-larger-than-padded-input",

@@ -142,11 +142,6 @@ def test_fit_reports_divergence_with_epoch_and_step():
     _assert_names_epoch_step_and_lr(str(info.value))
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=(
-    "dlbook/train.py fit: an overflow RuntimeWarning from the forward pass (matmul/reduce) "
-    "escapes before the loss is checked when warnings are errors; running each step under "
-    "np.errstate(over='raise', invalid='raise') and turning FloatingPointError into "
-    "TrainingDiverged would fix it"))
 def test_fit_reports_divergence_even_when_warnings_are_errors():
     """The suite runs with warnings as errors: divergence must still be TrainingDiverged."""
     from dlbook.train import TrainingDiverged

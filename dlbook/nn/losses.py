@@ -5,27 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from dlbook import functional as F
-from dlbook._checks import check_array
+from dlbook._checks import check_array, check_labels
 from dlbook.nn.module import Module
-
-
-def check_labels(labels, n, num_classes, owner):
-    """Validate integer class labels for ``n`` samples and ``num_classes`` classes."""
-    if not isinstance(labels, np.ndarray):
-        raise TypeError(f"{owner}: argument 'labels' must be a numpy.ndarray of class "
-                        f"indices, got {type(labels).__name__}")
-    if not np.issubdtype(labels.dtype, np.integer):
-        hint = (" (one-hot? use labels.argmax(axis=1))" if labels.ndim == 2 else "")
-        raise TypeError(f"{owner}: argument 'labels' must hold integer class indices, got "
-                        f"dtype {labels.dtype} with shape {labels.shape}{hint}")
-    if labels.shape != (n,):
-        raise ValueError(f"{owner}: argument 'labels' must have shape ({n},) to match the "
-                         f"{n} rows of 'logits', got shape {labels.shape}")
-    if n and (labels.min() < 0 or labels.max() >= num_classes):
-        bad = labels[(labels < 0) | (labels >= num_classes)][0]
-        raise ValueError(f"{owner}: argument 'labels' contains {bad}, outside the class "
-                         f"range [0, {num_classes - 1}] given by logits of width {num_classes}")
-    return labels
 
 
 class SoftmaxCrossEntropy(Module):
