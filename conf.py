@@ -80,6 +80,8 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
 }
+# Without a default colour mode the theme logs a console error on a first visit.
+html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None
 html_copy_source = True
 

@@ -110,10 +110,6 @@ def test_the_browser_cannot_reach_the_network(browser, server):
     assert outcome == "blocked"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pydata-sphinx-theme logs console.error('Got invalid theme mode: . Resetting to auto.') "
-    "on a reader's first visit because conf.py sets no default colour mode; fix: "
-    "html_context = {'default_mode': 'auto'} in conf.py (then remove this marker)"))
 def test_first_visit_has_no_console_error(browser, server):
     """A reader's very first page view (empty localStorage) logs no error."""
     _load(browser, server + "index.html")
