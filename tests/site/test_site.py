@@ -254,3 +254,23 @@ def test_no_internal_link_is_broken(site):
                 broken.append(f"{rel}: {url} -> no anchor #{parts.fragment}")
     assert checked > 0
     assert not broken, f"{len(broken)} broken of {checked} internal links:\n" + "\n".join(broken[:40])
+
+
+def test_every_executed_page_offers_its_notebook(site):
+    """Each notebook page can be downloaded as a notebook that holds its executed outputs."""
+    import json
+
+    from built_site import ROOT
+
+    offered = 0
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        if "file_format: mystnb" not in source.read_text(encoding="utf8")[:200]:
+            continue
+        page = site / source.relative_to(ROOT / "docs").with_suffix(".html")
+        links = [u for u in _parse(page).links if u.endswith(".ipynb")]
+        assert links, f"{page.relative_to(site)} has no .ipynb download"
+        notebook = json.loads((page.parent / unquote(links[0])).read_text(encoding="utf8"))
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert any(c.get("outputs") for c in code), f"{links[0]} has no executed outputs"
+        offered += 1
+    assert offered >= 25
