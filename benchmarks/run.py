@@ -220,7 +220,24 @@ def site_build_times():
         rebuild = time.perf_counter() - start
     finally:
         page.write_text(original, encoding="utf8")
-    return {"clean_seconds": clean, "one_page_rebuild_seconds": rebuild}
+    return {"clean_seconds": clean, "one_page_rebuild_seconds": rebuild,
+            "page_execution_seconds": page_execution_times(build / ".jupyter_cache")}
+
+
+def page_execution_times(cache):
+    """Seconds each page's notebook took to execute, from myst-nb's jupyter-cache."""
+    import sqlite3
+
+    db = sqlite3.connect(str(cache / "global.db"))
+    try:
+        rows = db.execute("SELECT uri, data FROM nbcache").fetchall()
+    finally:
+        db.close()
+    times = {}
+    for uri, data in rows:
+        page = Path(uri).relative_to(ROOT / "docs").as_posix()
+        times[page] = round(json.loads(data or "{}").get("execution_seconds", float("nan")), 2)
+    return dict(sorted(times.items(), key=lambda item: -item[1]))
 
 
 def print_conv(title, conv, matmul):
@@ -294,6 +311,9 @@ def main():
         s = results["site"]
         print(f"\nsite: clean `make html` {s['clean_seconds']:.0f} s (target < 300), rebuild "
               f"after a prose edit {s['one_page_rebuild_seconds']:.0f} s (target < 60)")
+        pages = s["page_execution_seconds"]
+        print(f"  notebook execution: {sum(pages.values()):.0f} s over {len(pages)} pages; "
+              "slowest: " + ", ".join(f"{p} {t:.1f} s" for p, t in list(pages.items())[:5]))
 
     results["load_after"] = load()
     print(f"\nload average at the end {results['load_after']}")

@@ -100,8 +100,6 @@ class Bad:
     marks: tuple = field(default=())
 
 
-# dlbook/functional/losses.py: cross_entropy indexes with `labels` unchecked, so bad labels
-# surface as NumPy's IndexError (or silently wrap around for negative labels).
 R = RuntimeError
 V = ValueError
 T = TypeError

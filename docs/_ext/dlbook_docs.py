@@ -169,13 +169,28 @@ def _keep_tags_out_of_split(app, doctree):
 
 
 def _offer_notebook(app, pagename, templatename, context, doctree):
-    """Copy myst-nb's executed notebook next to the sources and offer it for download."""
+    """Offer the executed notebook of a page for download (next to its source).
+
+    myst-nb writes ``jupyter_execute/<page>.ipynb``; when it took the outputs from
+    its execution cache it writes the notebook without them, so they are merged
+    back from the cache here.
+    """
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if not executed.exists() or not context.get("page_source_suffix"):
         return
+    import nbformat
+    from jupyter_cache import get_cache
+
+    notebook = nbformat.read(executed, as_version=4)
+    if not any(c.get("outputs") for c in notebook.cells if c.cell_type == "code"):
+        try:
+            _, notebook = get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(
+                notebook)
+        except KeyError:
+            pass
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(executed, target)
+    nbformat.write(notebook, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
