@@ -75,3 +75,44 @@ def layer_outputs(model, X, layer_type):
         for m in chosen:
             object.__setattr__(m, "_summary_log", None)
     return [out for _, out in log]
+
+
+def shared_statistics(layer, x_shape, index, rng=0):
+    """Which inputs share a mean and variance with ``x[index]`` in ``layer``'s forward pass.
+
+    Found by experiment, not by reading the code: nudge ``x[index]`` and mark every
+    output that moves.  For a normalisation layer those are exactly the values
+    normalised together with it (its notes Figs. 3–6 region).
+
+    Parameters
+    ----------
+    layer : Module
+        Run in its current mode (use training mode for batch normalisation).
+    x_shape : tuple of int
+        Input shape, e.g. ``(N, C, H, W)``.
+    index : tuple of int
+        The input value to nudge.
+    rng : int or numpy.random.Generator
+        Source of the random input.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array of shape ``x_shape``.
+
+    Examples
+    --------
+    >>> from dlbook.diagnostics import shared_statistics
+    >>> from dlbook.nn import BatchNorm2d, LayerNorm
+    >>> shape = (4, 6, 1, 5)                           # N, C, H, W
+    >>> int(shared_statistics(BatchNorm2d(6, dtype=np.float64), shape, (0, 2, 0, 2)).sum())
+    20
+    >>> int(shared_statistics(LayerNorm((6, 1, 5), dtype=np.float64), shape, (0, 2, 0, 2)).sum())
+    30
+    """
+    from dlbook._random import as_generator
+
+    x = as_generator(rng).standard_normal(tuple(x_shape))
+    bumped = x.copy()
+    bumped[tuple(index)] += 1.0
+    return np.abs(layer(bumped) - layer(x)) > 1e-12
