@@ -78,6 +78,17 @@ def check_same_dtype(x, expected, name="x", *, owner=None):
     return x
 
 
+def check_channels(x, expected, *, owner, wanted):
+    """Raise ``ValueError`` unless axis 1 of ``x`` has ``expected`` channels.
+
+    ``wanted`` finishes the sentence, e.g. ``"the layer expects in_channels=3"``.
+    """
+    if x.shape[1] != expected:
+        raise ValueError(f"{owner}: argument 'x' has {x.shape[1]} channels (shape {x.shape}) "
+                         f"but {wanted}")
+    return x
+
+
 def check_int(value, name, *, minimum=None, owner=None):
     """Return ``value`` as an ``int`` if it is an integer ``>= minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_array, check_int
+from dlbook._checks import check_array, check_channels, check_int
 from dlbook._random import as_generator
 from dlbook.nn import (
     Conv2d,
@@ -126,11 +126,7 @@ class AlexNet(Sequential):
 
     def forward(self, x):
         check_array(x, "x", ndim=4, layout=f"(N, 3, {INPUT_SIZE}, {INPUT_SIZE})", owner="AlexNet")
-        if x.shape[1] != 3:
-            raise ValueError(
-                f"AlexNet: argument 'x' has {x.shape[1]} channels (shape {x.shape}) but "
-                f"AlexNet expects 3 (RGB) channels"
-            )
+        check_channels(x, 3, owner="AlexNet", wanted="AlexNet expects 3 (RGB) channels")
         h, w = x.shape[2:]
         if (h, w) != (INPUT_SIZE, INPUT_SIZE):
             size = "too small" if min(h, w) < INPUT_SIZE else "too large"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_array, check_float, check_int
+from dlbook._checks import check_array, check_channels, check_float, check_int
 from dlbook._random import as_generator
 from dlbook.functional.pooling import pool_geometry
 from dlbook.init import normal
@@ -195,11 +195,8 @@ class InceptionModule(Module):
 
     def forward(self, x):
         check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="InceptionModule")
-        if x.shape[1] != self.in_channels:
-            raise ValueError(
-                f"InceptionModule: argument 'x' has {x.shape[1]} channels (shape {x.shape}) "
-                f"but the module expects in_channels={self.in_channels}"
-            )
+        check_channels(x, self.in_channels, owner="InceptionModule",
+                       wanted=f"the module expects in_channels={self.in_channels}")
         outs = [branch(x) for branch in self.branches]
         self._splits = np.cumsum(self.widths)[:-1]
         return np.concatenate(outs, axis=1)
@@ -450,9 +447,7 @@ class GoogLeNet(Module):
 
     def _check_input(self, x, with_aux):
         check_array(x, "x", ndim=4, layout="(N, 3, 224, 224)", owner="GoogLeNet")
-        if x.shape[1] != 3:
-            raise ValueError(f"GoogLeNet: argument 'x' has {x.shape[1]} channels (shape "
-                             f"{x.shape}) but GoogLeNet expects 3 (RGB) channels")
+        check_channels(x, 3, owner="GoogLeNet", wanted="GoogLeNet expects 3 (RGB) channels")
         h, w = x.shape[2:]
         try:
             self._final_size((h, w))

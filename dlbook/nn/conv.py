@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_array, check_dtype, check_int, check_pair, check_same_dtype
+from dlbook._checks import (check_array, check_channels, check_dtype, check_int, check_pair,
+                            check_same_dtype)
 from dlbook._random import as_generator
 from dlbook.functional.conv import ROUNDINGS, _col2im, _im2col, _output_shape
 from dlbook.init import get_initializer, zeros
@@ -101,11 +102,8 @@ class Conv2d(Module):
 
     def forward(self, x):
         check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="Conv2d")
-        if x.shape[1] != self.in_channels:
-            raise ValueError(
-                f"Conv2d: argument 'x' has {x.shape[1]} channels (shape {x.shape}) but the "
-                f"layer expects in_channels={self.in_channels}"
-            )
+        check_channels(x, self.in_channels, owner="Conv2d",
+                       wanted=f"the layer expects in_channels={self.in_channels}")
         check_same_dtype(x, self.W.data.dtype, owner="Conv2d")
         n, _, oh, ow = self.output_shape(x.shape)
         kh, kw = self.kernel_size

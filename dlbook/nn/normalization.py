@@ -22,7 +22,8 @@ import numbers
 
 import numpy as np
 
-from dlbook._checks import check_array, check_dtype, check_float, check_int, check_same_dtype
+from dlbook._checks import (check_array, check_channels, check_dtype, check_float, check_int,
+                            check_same_dtype)
 from dlbook.functional.normalization import normalize, normalize_backward
 from dlbook.nn.module import Module, Parameter
 
@@ -107,12 +108,6 @@ class _Normalization(Module):
         return dx.reshape(x_hat.shape)
 
 
-def _check_channels(owner, x, expected, arg):
-    if x.shape[1] != expected:
-        raise ValueError(f"{owner}: argument 'x' has {x.shape[1]} channels (shape {x.shape}) "
-                         f"but the layer expects {arg}={expected}")
-
-
 class _BatchNorm(_Normalization):
     """Batch normalisation over every axis but the channel axis 1."""
 
@@ -140,7 +135,8 @@ class _BatchNorm(_Normalization):
             want = " or ".join(str(d) for d in self._ndims)
             raise ValueError(f"{owner}: argument 'x' must have {want} dimensions "
                              f"{self._layout}, got {x.ndim} (shape {x.shape})")
-        _check_channels(owner, x, self.num_features, "num_features")
+        check_channels(x, self.num_features, owner=owner,
+                       wanted=f"the layer expects num_features={self.num_features}")
         per_channel = x.size // x.shape[1]
         if self.training and per_channel < 2:
             raise ValueError(
@@ -387,7 +383,8 @@ class GroupNorm(_Normalization):
         if x.ndim < 2:
             raise ValueError(f"GroupNorm: argument 'x' must have at least 2 dimensions "
                              f"(N, C, ...), got {x.ndim} (shape {x.shape})")
-        _check_channels("GroupNorm", x, self.num_channels, "num_channels")
+        check_channels(x, self.num_channels, owner="GroupNorm",
+                       wanted=f"the layer expects num_channels={self.num_channels}")
 
     def _stats_view(self, x):
         n, c = x.shape[:2]
@@ -440,7 +437,8 @@ class InstanceNorm2d(_Normalization):
         if x.ndim != 4:
             raise ValueError(f"InstanceNorm2d: argument 'x' must have 4 dimensions "
                              f"(N, C, H, W), got {x.ndim} (shape {x.shape})")
-        _check_channels("InstanceNorm2d", x, self.num_features, "num_features")
+        check_channels(x, self.num_features, owner="InstanceNorm2d",
+                       wanted=f"the layer expects num_features={self.num_features}")
         if self.training and math.prod(x.shape[2:]) < 2:
             raise ValueError(f"InstanceNorm2d: expected more than 1 spatial element when "
                              f"training, got input of shape {x.shape}")
