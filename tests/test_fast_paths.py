@@ -121,3 +121,91 @@ def test_leaky_relu_equals_the_two_branch_definition(slope, rng):
     dx = layer.backward(dout)
     assert np.array_equal(dx, np.where(x > 0, dout, np.float32(slope) * dout))
     assert check_module_gradients(LeakyReLU(slope), rng.standard_normal((3, 4)))["x"] < 1e-6
+
+
+# --- Conv2d's stride-phase im2col/col2im and its scratch arrays ----------------------
+
+# kernel, stride, padding, H, W: strides below, equal to and above the kernel, odd
+# paddings, and sizes that leave rows in no window (the layer's rounding="floor").
+PHASE_GRID = [((3, 3), (1, 1), (1, 1), 7, 7), ((11, 11), (4, 4), (0, 0), 23, 23),
+              ((3, 3), (2, 2), (1, 1), 8, 9), ((2, 2), (3, 3), (0, 0), 8, 8),
+              ((5, 3), (3, 2), (2, 1), 12, 9), ((1, 4), (4, 1), (0, 2), 9, 6),
+              ((7, 7), (2, 2), (3, 3), 11, 11)]
+
+
+@pytest.mark.parametrize("kernel, stride, padding, h, w", PHASE_GRID)
+def test_batch_last_im2col_holds_the_same_windows(kernel, stride, padding, h, w, rng):
+    from dlbook.functional.conv import _im2col, _output_shape
+
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    x = rng.standard_normal((3, 2, h, w))
+    oh, ow = _output_shape(x.shape, kh, kw, stride, padding, "floor", "test")
+    xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    fast = _im2col(x, kh, kw, stride, padding, oh, ow, batch_last=True).reshape(-1, oh, ow, 3)
+    for i in range(oh):
+        for j in range(ow):
+            for n in range(3):
+                window = xpad[n, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+                assert np.array_equal(fast[:, i, j, n], window.reshape(-1))
+
+
+@pytest.mark.parametrize("kernel, stride, padding, h, w", PHASE_GRID)
+@pytest.mark.parametrize("slab_bytes", [1 << 19, 64])   # 64 bytes: one channel at a time
+def test_batch_last_col2im_is_the_adjoint(kernel, stride, padding, h, w, slab_bytes, rng,
+                                          monkeypatch):
+    """<im2col(x), C> == <x, col2im(C)>, with partial sums in L2-sized slabs or tiny ones."""
+    import dlbook.functional.conv as conv_module
+
+    monkeypatch.setattr(conv_module, "_COL2IM_SLAB_BYTES", slab_bytes)
+    x = rng.standard_normal((2, 5, h, w))
+    oh, ow = conv_module._output_shape(x.shape, *kernel, stride, padding, "floor", "test")
+    cols = conv_module._im2col(x, *kernel, stride, padding, oh, ow, batch_last=True)
+    c = rng.standard_normal(cols.shape)
+    dx = conv_module._col2im(c, x.shape, *kernel, stride, padding, oh, ow, batch_last=True)
+    assert dx.shape == x.shape and np.isfinite(dx).all()
+    assert abs(np.sum(cols * c) - np.sum(x * dx)) < 1e-9 * np.sum(np.abs(cols * c))
+
+
+def test_floor_rounding_leaves_the_unused_border_with_zero_gradient(rng):
+    conv = Conv2d(2, 3, 3, stride=2, rounding="floor", rng=rng, dtype=np.float64)
+    x = rng.standard_normal((2, 2, 8, 8))          # windows cover rows/columns 0..6 only
+    dx = conv.backward(np.ones(conv(x).shape))
+    assert np.all(dx[:, :, 7, :] == 0) and np.all(dx[:, :, :, 7] == 0)
+    assert np.all(dx[:, :, :7, :7] != 0)
+
+
+def test_conv_scratch_is_reused_without_aliasing_results(rng):
+    """Training steps reuse two scratch arrays; outputs and gradients stay independent."""
+    conv = Conv2d(3, 4, 3, stride=2, padding=1, rng=0, dtype=np.float64)
+    fresh = Conv2d(3, 4, 3, stride=2, padding=1, rng=0, dtype=np.float64)
+    x1, x2 = rng.standard_normal((2, 3, 9, 9)), rng.standard_normal((5, 3, 9, 9))
+    y1 = conv(x1)
+    dx1 = conv.backward(np.ones_like(y1))
+    kept = (y1.copy(), dx1.copy())
+    scratch = {role: array for role, array in conv._scratch.items()}
+    assert sorted(scratch) == ["cols", "out"]
+    conv.zero_grad()
+    y2 = conv(x2)                                   # a larger batch: scratch grows once
+    dout = rng.standard_normal(y2.shape)
+    dx2 = conv.backward(dout)
+    assert np.array_equal(y1, kept[0]) and np.array_equal(dx1, kept[1])
+    y_ref = fresh(x2)
+    assert np.array_equal(y2, y_ref)
+    assert np.array_equal(dx2, fresh.backward(dout))
+    assert np.array_equal(conv.W.grad, fresh.W.grad)
+    conv.zero_grad()
+    conv(x1)                                        # smaller batch: same arrays again
+    assert all(conv._scratch[r] is a for r, a in conv._scratch.items())
+    assert conv._scratch["cols"].size >= scratch["cols"].size
+
+
+def test_conv_scratch_is_dropped_in_eval_mode(rng):
+    conv = Conv2d(3, 4, 3, rng=0)
+    x = rng.standard_normal((2, 3, 6, 6), dtype=np.float32)
+    conv(x)
+    assert conv._scratch
+    conv.eval()
+    y = conv(x)
+    assert conv._scratch == {}
+    dx = conv.backward(np.ones_like(y))             # backward in eval mode still works
+    assert dx.shape == x.shape

@@ -191,28 +191,70 @@ def im2col(x, kh, kw, stride=1, padding=0, rounding="exact"):
     return _im2col(x, kh, kw, stride, padding, oh, ow)
 
 
-def _im2col(x, kh, kw, stride, padding, oh, ow, batch_last=False):
-    """im2col without checks.  ``batch_last`` orders the columns ``(i, j, n)`` instead.
+def _phase_rows(size, pad, stride, phase, length):
+    """Rows ``y`` of phase image ``phase`` that fall inside the unpadded input.
 
-    With the batch axis innermost, a stride-1 window slice is a long contiguous run
-    (``OW*N`` numbers) instead of ``OW``, which makes the copy here and the additions in
-    :func:`_col2im` several times faster for small images; the layer picks it for stride 1.
+    Phase ``phase`` of a padded axis holds the pixels ``phase + stride*y`` (``y <
+    length``); pixel ``phase + stride*y - pad`` of the input lies inside ``[0, size)``
+    for ``first <= y < stop``.  Returns ``(first, stop, input_slice)``.
+    """
+    first = max(0, -(-(pad - phase) // stride))
+    stop = min(length, -(-(size + pad - phase) // stride))
+    start = phase + stride * first - pad
+    return first, stop, slice(start, start + stride * (stop - first - 1) + 1, stride)
+
+
+def _phase_split(x, kh, kw, stride, padding, oh, ow):
+    """The padded input, channels first and batch last, split into stride phases.
+
+    ``xq[a, b, c, y, x, n] = xpad[n, c, a + sh*y, b + sw*x]``.  Every window offset
+    ``(p, q)`` then reads phase ``(p % sh, q % sw)`` shifted by ``(p // sh, q // sw)``,
+    a slice with unit stride: a stride-4 convolution copies and adds long contiguous
+    runs instead of every fourth number.
     """
     n, c, h, w = x.shape
     (ph, pw), (sh, sw) = padding, stride
-    if batch_last:
-        xp = np.zeros((c, h + 2 * ph, w + 2 * pw, n), dtype=x.dtype)
-        xp[:, ph:ph + h, pw:pw + w, :] = x.transpose(1, 2, 3, 0)
-        s_c, s_h, s_w, s_n = xp.strides
-        shape = (c, kh, kw, oh, ow, n)
-        strides = (s_c, s_h, s_w, s_h * sh, s_w * sw, s_n)
-    else:
+    hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
+    xq = np.zeros((sh, sw, c, hq, wq, n), dtype=x.dtype)
+    for a in range(min(sh, kh)):
+        y0, y1, rows = _phase_rows(h, ph, sh, a, hq)
+        for b in range(min(sw, kw)):
+            x0, x1, cols = _phase_rows(w, pw, sw, b, wq)
+            if y1 > y0 and x1 > x0:
+                xq[a, b, :, y0:y1, x0:x1] = x[:, :, rows, cols].transpose(1, 2, 3, 0)
+    return xq
+
+
+def _im2col(x, kh, kw, stride, padding, oh, ow, batch_last=False, out=None):
+    """im2col without checks.  ``batch_last`` orders the columns ``(i, j, n)`` instead.
+
+    With the batch axis innermost, a window slice is a long contiguous run (``OW*N``
+    numbers) instead of ``OW``, which makes the copy here and the additions in
+    :func:`_col2im` several times faster for small images; the layer always uses it.
+    Strided windows read the stride phases of the input (:func:`_phase_split`).
+    ``out`` is an optional flat buffer to fill (a layer reuses one across steps: a fresh
+    array of tens of megabytes costs a page fault per 4 KiB on first write).
+    """
+    n, c, h, w = x.shape
+    (ph, pw), (sh, sw) = padding, stride
+    size = c * kh * kw * n * oh * ow
+    cols = np.empty(size, dtype=x.dtype) if out is None else out[:size]
+    if not batch_last:
         xp = _padded(x, padding)
         s_n, s_c, s_h, s_w = xp.strides
-        shape = (c, kh, kw, n, oh, ow)
-        strides = (s_c, s_h, s_w, s_n, s_h * sh, s_w * sw)
-    cols = np.empty(shape, dtype=x.dtype)
-    np.copyto(cols, as_strided(xp, shape=shape, strides=strides, writeable=False))
+        view = as_strided(xp, shape=(c, kh, kw, n, oh, ow),
+                          strides=(s_c, s_h, s_w, s_n, s_h * sh, s_w * sw), writeable=False)
+        np.copyto(cols.reshape(view.shape), view)
+        return cols.reshape(c * kh * kw, n * oh * ow)
+    dst = cols.reshape(c, kh, kw, oh, ow, n)
+    xq = _phase_split(x, kh, kw, stride, padding, oh, ow)
+    for a in range(min(sh, kh)):
+        for b in range(min(sw, kw)):
+            image = xq[a, b]                                   # (C, HQ, WQ, N)
+            s_c, s_y, s_x, s_n = image.strides
+            shape = (c, len(range(a, kh, sh)), len(range(b, kw, sw)), oh, ow, n)
+            np.copyto(dst[:, a::sh, b::sw], as_strided(
+                image, shape=shape, strides=(s_c, s_y, s_x, s_y, s_x, s_n), writeable=False))
     return cols.reshape(c * kh * kw, n * oh * ow)
 
 
@@ -263,26 +305,58 @@ def col2im(cols, x_shape, kh, kw, stride=1, padding=0, rounding="exact"):
     return _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow)
 
 
+# Bytes of input gradient (and its partial sums) that col2im works on at a time: small
+# enough to stay in a core's L2 cache while all kh*kw window offsets are added.
+_COL2IM_SLAB_BYTES = 1 << 19
+
+
 def _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow, batch_last=False):
     """col2im without checks; ``batch_last`` as in :func:`_im2col`."""
     n, c, h, w = x_shape
     (ph, pw), (sh, sw) = padding, stride
-    if batch_last:
-        dxp = np.zeros((c, h + 2 * ph, w + 2 * pw, n), dtype=cols.dtype)
-        blocks = cols.reshape(c, kh, kw, oh, ow, n)
+    if not batch_last:
+        dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+        blocks = cols.reshape(c, kh, kw, n, oh, ow)
+        dxp_cn = dxp.transpose(1, 0, 2, 3)  # a (C, N, H, W) view, so no block is transposed
         for p in range(kh):
             for q in range(kw):
-                dxp[:, p:p + sh * oh:sh, q:q + sw * ow:sw, :] += blocks[:, p, q]
-        return dxp[:, ph:ph + h, pw:pw + w, :].transpose(3, 0, 1, 2).copy()
-    dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    blocks = cols.reshape(c, kh, kw, n, oh, ow)
-    dxp_cn = dxp.transpose(1, 0, 2, 3)  # a (C, N, H, W) view, so no block is transposed
-    for p in range(kh):
-        for q in range(kw):
-            dxp_cn[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += blocks[:, p, q]
-    if ph == pw == 0:
-        return dxp
-    return np.ascontiguousarray(dxp[:, :, ph:ph + h, pw:pw + w])
+                dxp_cn[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += blocks[:, p, q]
+        if ph == pw == 0:
+            return dxp
+        return np.ascontiguousarray(dxp[:, :, ph:ph + h, pw:pw + w])
+    blocks = cols.reshape(c, kh, kw, oh, ow, n)
+    hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
+    dxq = np.zeros((sh, sw, c, hq, wq, n), dtype=cols.dtype)   # phases, as _phase_split
+    un_max = -(-kw // sw)
+    slab = max(1, _COL2IM_SLAB_BYTES // ((un_max * ow + wq) * hq * n * cols.itemsize))
+    # One scratch array for all partial sums: freeing and re-allocating a large array
+    # in a loop is slow while BLAS threads spin on the other cores (page-table updates
+    # interrupt them), and it showed as a 2x slower col2im right after a matmul.
+    scratch = np.empty(un_max * min(slab, c) * hq * ow * n, dtype=cols.dtype)
+    for a in range(min(sh, kh)):
+        for b in range(min(sw, kw)):
+            tn, un = len(range(a, kh, sh)), len(range(b, kw, sw))
+            for c0 in range(0, c, slab):
+                image, part = dxq[a, b, c0:c0 + slab], blocks[c0:c0 + slab]
+                # Sum the row offsets t first, into one image per column offset u:
+                # those additions are whole contiguous blocks, not rows of OW*N numbers.
+                shape = (un,) + image.shape[:2] + (ow, n)
+                acc = scratch[:np.prod(shape)].reshape(shape)
+                acc.fill(0)
+                for t in range(tn):
+                    acc.transpose(1, 0, 2, 3, 4)[:, :, t:t + oh] += part[:, a + sh * t, b::sw]
+                for u in range(un):
+                    image[:, :, u:u + ow] += acc[u]
+    # With rounding="floor" the last rows/columns may lie in no window: they stay zero.
+    covered = sh * hq >= h + ph and sw * wq >= w + pw
+    dx = (np.empty if covered else np.zeros)(x_shape, dtype=cols.dtype)
+    for a in range(sh):
+        y0, y1, rows = _phase_rows(h, ph, sh, a, hq)
+        for b in range(sw):
+            x0, x1, cols_ = _phase_rows(w, pw, sw, b, wq)
+            if y1 > y0 and x1 > x0:
+                dx[:, :, rows, cols_] = dxq[a, b, :, y0:y1, x0:x1].transpose(3, 0, 1, 2)
+    return dx
 
 
 def conv2d_naive(x, W, b=None, stride=1, padding=0):
