@@ -174,8 +174,11 @@ def test_floor_rounding_leaves_the_unused_border_with_zero_gradient(rng):
     assert np.all(dx[:, :, :7, :7] != 0)
 
 
-def test_conv_scratch_is_reused_without_aliasing_results(rng):
+def test_conv_scratch_is_reused_without_aliasing_results(rng, monkeypatch):
     """Training steps reuse two scratch arrays; outputs and gradients stay independent."""
+    import dlbook.nn.conv as conv_module
+
+    monkeypatch.setattr(conv_module, "_KEEP_BYTES", 0)       # keep even tiny arrays
     conv = Conv2d(3, 4, 3, stride=2, padding=1, rng=0, dtype=np.float64)
     fresh = Conv2d(3, 4, 3, stride=2, padding=1, rng=0, dtype=np.float64)
     x1, x2 = rng.standard_normal((2, 3, 9, 9)), rng.standard_normal((5, 3, 9, 9))
@@ -199,7 +202,19 @@ def test_conv_scratch_is_reused_without_aliasing_results(rng):
     assert conv._scratch["cols"].size >= scratch["cols"].size
 
 
-def test_conv_scratch_is_dropped_in_eval_mode(rng):
+def test_conv_keeps_only_large_scratch_arrays(rng):
+    big = Conv2d(3, 96, 11, stride=4, rng=0)       # AlexNet conv1: 35 MB of columns
+    big(rng.standard_normal((8, 3, 227, 227), dtype=np.float32))
+    assert sorted(big._scratch) == ["cols", "out"]
+    small = Conv2d(1, 6, 5, rng=0)                  # LeNet C1: 5 MB, left to the allocator
+    small(rng.standard_normal((64, 1, 32, 32), dtype=np.float32))
+    assert small._scratch == {}
+
+
+def test_conv_scratch_is_dropped_in_eval_mode(rng, monkeypatch):
+    import dlbook.nn.conv as conv_module
+
+    monkeypatch.setattr(conv_module, "_KEEP_BYTES", 0)
     conv = Conv2d(3, 4, 3, rng=0)
     x = rng.standard_normal((2, 3, 6, 6), dtype=np.float32)
     conv(x)

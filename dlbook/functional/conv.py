@@ -11,6 +11,8 @@ Column layout (used throughout): ``cols`` has shape ``(C*kh*kw, N*OH*OW)``, rows
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -307,7 +309,7 @@ def col2im(cols, x_shape, kh, kw, stride=1, padding=0, rounding="exact"):
 
 # Bytes of input gradient (and its partial sums) that col2im works on at a time: small
 # enough to stay in a core's L2 cache while all kh*kw window offsets are added.
-_COL2IM_SLAB_BYTES = 1 << 19
+_COL2IM_SLAB_BYTES = 1 << 20
 
 
 def _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow, batch_last=False):
@@ -341,7 +343,7 @@ def _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow, batch_last=False):
                 # Sum the row offsets t first, into one image per column offset u:
                 # those additions are whole contiguous blocks, not rows of OW*N numbers.
                 shape = (un,) + image.shape[:2] + (ow, n)
-                acc = scratch[:np.prod(shape)].reshape(shape)
+                acc = scratch[:math.prod(shape)].reshape(shape)
                 acc.fill(0)
                 for t in range(tn):
                     acc.transpose(1, 0, 2, 3, 4)[:, :, t:t + oh] += part[:, a + sh * t, b::sw]
