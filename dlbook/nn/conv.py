@@ -114,23 +114,24 @@ class Conv2d(Module):
         kh, kw = self.kernel_size
         w2 = self.W.data.reshape(self.out_channels, -1)
         if self._pointwise():
-            # A 1x1 convolution needs no im2col: each sample (C, H*W) already is its column
-            # matrix, and a batched matmul yields NCHW directly, with no transposes.
+            # A 1x1 convolution needs no im2col: each sample (C, H*W) already is
+            # its column matrix, and a batched matmul yields NCHW directly.
             x3 = x.reshape(n, self.in_channels, oh * ow)
             out = np.matmul(w2, x3)                            # (N, C_out, OH*OW)
             if self.b is not None:
                 out += self.b.data[:, None]
-            self._cache = (x.shape, x3, oh, ow, None)
+            self._cache = (x.shape, x3, oh, ow, True)
             return out.reshape(n, self.out_channels, oh, ow)
         # Columns ordered (i, j, n), batch innermost: see _im2col.
         m = n * oh * ow
         cols = _im2col(x, kh, kw, self.stride, self.padding, oh, ow, batch_last=True,
                        out=self._workspace("cols", w2.shape[1] * m, x.dtype))
-        out = np.matmul(w2, cols, out=self._workspace("out", self.out_channels * m, x.dtype,
-                                                      shape=(self.out_channels, m)))
+        out = self._workspace("out", self.out_channels * m, x.dtype,
+                              shape=(self.out_channels, m))
+        np.matmul(w2, cols, out=out)                           # (C_out, OH*OW*N)
         if self.b is not None:
             out += self.b.data[:, None]
-        self._cache = (x.shape, cols, oh, ow, True)
+        self._cache = (x.shape, cols, oh, ow, False)
         return out.reshape(self.out_channels, oh, ow, n).transpose(3, 0, 1, 2).copy()
 
     def _workspace(self, role, size, dtype, shape=None):
@@ -152,23 +153,23 @@ class Conv2d(Module):
         return scratch[:size] if shape is None else scratch[:size].reshape(shape)
 
     def backward(self, dout):
-        x_shape, cols, oh, ow, batch_last = self._require_cache(self._cache)
+        x_shape, cols, oh, ow, pointwise = self._require_cache(self._cache)
         want = (x_shape[0], self.out_channels, oh, ow)
         if dout.shape != want:
             raise ValueError(f"Conv2d.backward: argument 'dout' has shape {dout.shape}, "
                              f"expected {want}")
         self._cache = None
         w2 = self.W.data.reshape(self.out_channels, -1)
-        if batch_last is None:                                   # 1x1 path, cols = x3
+        if pointwise:                                            # 1x1 path, cols = x3
             d3 = dout.astype(w2.dtype, copy=False).reshape(x_shape[0], self.out_channels, -1)
             if self.b is not None:
                 self.b.accumulate(d3.sum(axis=(0, 2)))
             dW = np.matmul(d3, cols.transpose(0, 2, 1)).sum(axis=0)
             self.W.accumulate(dW.reshape(self.W.data.shape))
             return np.matmul(w2.T, d3).reshape(x_shape)
-        dout2 = self._workspace("out", dout.size, w2.dtype, shape=dout.shape[1:] + dout.shape[:1])
-        np.copyto(dout2, dout.transpose(1, 2, 3, 0))
-        dout2 = dout2.reshape(self.out_channels, -1)                   # (C_out, OH*OW*N)
+        dout2 = self._workspace("out", dout.size, w2.dtype, shape=want[1:] + want[:1])
+        np.copyto(dout2, dout.transpose(1, 2, 3, 0))                   # (C_out, OH, OW, N)
+        dout2 = dout2.reshape(self.out_channels, -1)
         if self.b is not None:
             self.b.accumulate(dout2.sum(axis=1))
         self.W.accumulate((dout2 @ cols.T).reshape(self.W.data.shape))
