@@ -354,7 +354,7 @@ def test_bad_inputs_raise_and_leave_state_unchanged(make, x, exc, message):
     (lambda: BatchNorm2d(3, eps=0.0), ValueError, "'eps' must lie in \\(0, inf\\]"),
     (lambda: BatchNorm2d(3, eps=-1e-5), ValueError, "'eps'"),
     (lambda: BatchNorm1d(3, momentum=1.5), ValueError, "'momentum' must lie in \\[0, 1\\]"),
-    (lambda: BatchNorm1d(3, momentum=None), TypeError, "'momentum' must be a real number"),
+    (lambda: BatchNorm1d(3, momentum="0.1"), TypeError, "'momentum' must be a real number"),
     (lambda: BatchNorm1d(3, dtype=np.int32), TypeError, "floating dtype"),
     (lambda: GroupNorm(4, 6), ValueError,
      "'num_groups'=4 must divide num_channels=6; valid values are \\[1, 2, 3, 6\\]"),
@@ -378,3 +378,35 @@ def test_backward_needs_a_forward_and_a_matching_dout():
     bn.backward(np.ones_like(y))
     with pytest.raises(RuntimeError, match="backward called before forward"):
         bn.backward(np.ones_like(y))
+
+
+def test_momentum_none_gives_ioffe_szegedy_population_statistics(rng):
+    """Algorithm 2 of Ioffe & Szegedy: E[x] = E_B[mu_B], Var[x] = m/(m-1) E_B[sigma_B^2]."""
+    bn = BatchNorm2d(3, momentum=None, dtype=np.float64)
+    batches = [rng.normal(2.0, 3.0, (4, 3, 5, 5)) for _ in range(7)]
+    for x in batches:
+        bn(x)
+    m = 4 * 5 * 5
+    means = [x.mean(axis=(0, 2, 3)) for x in batches]
+    variances = [x.var(axis=(0, 2, 3)) for x in batches]
+    np.testing.assert_allclose(bn.running_mean, np.mean(means, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var, m / (m - 1) * np.mean(variances, axis=0),
+                               rtol=1e-12)
+    assert int(bn.num_batches_tracked) == 7
+    bn.eval()
+    bn(batches[0])                                   # evaluation does not count a batch
+    assert int(bn.num_batches_tracked) == 7
+
+
+def test_num_batches_tracked_is_saved_and_counts_with_any_momentum(rng):
+    bn = BatchNorm1d(2, momentum=0.1, dtype=np.float64)
+    for _ in range(3):
+        bn(rng.standard_normal((5, 2)))
+    state = bn.state_dict()
+    assert int(state["num_batches_tracked"]) == 3
+    fresh = BatchNorm1d(2, momentum=None, dtype=np.float64)
+    fresh.load_state_dict(state)
+    assert int(fresh.num_batches_tracked) == 3
+    fresh(np.array([[1.0, 1.0], [3.0, 3.0]]))       # the 4th batch gets weight 1/4
+    np.testing.assert_allclose(fresh.running_mean, 0.75 * state["running_mean"] + 0.25 * 2.0)
+    assert "momentum=None" in repr(fresh)

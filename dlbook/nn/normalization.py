@@ -118,15 +118,18 @@ class _BatchNorm(_Normalization):
                  dtype=np.float32):
         owner = type(self).__name__
         num_features = check_int(num_features, "num_features", minimum=1, owner=owner)
-        momentum = check_float(momentum, "momentum", low=0.0, high=1.0, owner=owner)
+        if momentum is not None:
+            momentum = check_float(momentum, "momentum", low=0.0, high=1.0, owner=owner)
         super().__init__((num_features,), eps, affine, dtype)
         self.num_features = num_features
         self.momentum = momentum
         self.register_buffer("running_mean", np.zeros(num_features, dtype=self.dtype))
         self.register_buffer("running_var", np.ones(num_features, dtype=self.dtype))
+        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
 
     def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}, "
+        momentum = "None" if self.momentum is None else f"{self.momentum:g}"
+        return (f"{self.num_features}, eps={self.eps:g}, momentum={momentum}, "
                 f"affine={self.affine}")
 
     def _check(self, x):
@@ -160,11 +163,13 @@ class _BatchNorm(_Normalization):
             return
         # PyTorch's convention: an exponential moving average that gives
         # weight `momentum` to the new batch, and the *unbiased* batch
-        # variance m / (m - 1) * var in running_var.
+        # variance m / (m - 1) * var in running_var.  momentum=None weighs the
+        # k-th batch 1/k: the plain average of all batches so far.
         m = cache.x_hat.size // self.num_features
         batch_mean = cache.mean.reshape(-1)
         batch_var = cache.var.reshape(-1) * (m / (m - 1))
-        mom = self.momentum
+        self.num_batches_tracked = self.num_batches_tracked + 1
+        mom = 1.0 / self.num_batches_tracked if self.momentum is None else self.momentum
         new_mean = (1 - mom) * self.running_mean + mom * batch_mean
         new_var = (1 - mom) * self.running_var + mom * batch_var
         self.running_mean = new_mean.astype(self.dtype)
@@ -181,8 +186,12 @@ class BatchNorm1d(_BatchNorm):
         running_mean = (1 - momentum) * running_mean + momentum * batch_mean
         running_var  = (1 - momentum) * running_var  + momentum * unbiased_batch_var
 
-    Evaluation mode (``.eval()``) normalises with ``running_mean`` and ``running_var``
-    instead, so a prediction does not depend on the other samples of the batch.
+    With ``momentum=None`` the ``k``-th batch gets weight ``1/k`` instead, so the
+    running statistics are the plain averages over every training batch seen
+    (``num_batches_tracked`` counts them): the population estimates of Ioffe & Szegedy's
+    Algorithm 2.  Evaluation mode (``.eval()``) normalises with ``running_mean`` and
+    ``running_var`` instead of the batch's, so a prediction does not depend on the other
+    samples of the batch.
 
     Parameters
     ----------
@@ -190,8 +199,9 @@ class BatchNorm1d(_BatchNorm):
         ``C``, the number of features (channels).
     eps : float
         Added to the variance, > 0.
-    momentum : float
-        Weight of the new batch in the running averages, in [0, 1].
+    momentum : float or None
+        Weight of the new batch in the running averages, in [0, 1]; ``None`` for the
+        cumulative average over all batches.
     affine : bool
         Learn ``gamma`` (initialised to 1) and ``beta`` (initialised to 0).
     rng : ignored
@@ -211,6 +221,13 @@ class BatchNorm1d(_BatchNorm):
            [ 1.]])
     >>> bn.running_mean, bn.running_var  # 0.9*0 + 0.1*1, 0.9*1 + 0.1*2 (unbiased)
     (array([0.1]), array([1.1]))
+
+    ``momentum=None``: the average of the batches' statistics (means 1 and 5 here):
+
+    >>> avg = BatchNorm1d(1, momentum=None, dtype=np.float64)
+    >>> _ = avg(np.array([[0.0], [2.0]])), avg(np.array([[4.0], [6.0]]))
+    >>> avg.running_mean, avg.running_var, int(avg.num_batches_tracked)
+    (array([3.]), array([2.]), 2)
     """
 
     _ndims = (2, 3)
@@ -231,8 +248,9 @@ class BatchNorm2d(_BatchNorm):
         ``C``, the number of channels.
     eps : float
         Added to the variance, > 0.
-    momentum : float
-        Weight of the new batch in the running averages, in [0, 1].
+    momentum : float or None
+        Weight of the new batch in the running averages, in [0, 1]; ``None`` for the
+        cumulative average over all batches.
     affine : bool
         Learn ``gamma`` (initialised to 1) and ``beta`` (initialised to 0).
     rng : ignored
