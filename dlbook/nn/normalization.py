@@ -168,8 +168,8 @@ class _BatchNorm(_Normalization):
         m = cache.x_hat.size // self.num_features
         batch_mean = cache.mean.reshape(-1)
         batch_var = cache.var.reshape(-1) * (m / (m - 1))
-        self.num_batches_tracked = self.num_batches_tracked + 1
-        mom = 1.0 / self.num_batches_tracked if self.momentum is None else self.momentum
+        self.num_batches_tracked = count = self.num_batches_tracked + 1
+        mom = self.momentum if self.momentum is not None else 1.0 / count
         new_mean = (1 - mom) * self.running_mean + mom * batch_mean
         new_var = (1 - mom) * self.running_var + mom * batch_var
         self.running_mean = new_mean.astype(self.dtype)
