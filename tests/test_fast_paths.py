@@ -224,3 +224,12 @@ def test_conv_scratch_is_dropped_in_eval_mode(rng, monkeypatch):
     assert conv._scratch == {}
     dx = conv.backward(np.ones_like(y))             # backward in eval mode still works
     assert dx.shape == x.shape
+
+
+@pytest.mark.parametrize("kernel, stride, padding, h, w", PHASE_GRID)
+def test_strided_conv_gradients_match_numerical(kernel, stride, padding, h, w, rng):
+    """The whole layer through the phase path, floor rounding included, in float64."""
+    conv = Conv2d(2, 3, kernel, stride, padding, rounding="floor", rng=rng, dtype=np.float64)
+    conv.b.data = rng.standard_normal(3)
+    errors = check_module_gradients(conv, rng.standard_normal((2, 2, h, w)))
+    assert max(errors.values()) < 1e-6, errors
