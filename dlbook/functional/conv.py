@@ -206,24 +206,39 @@ def _phase_rows(size, pad, stride, phase, length):
     return first, stop, slice(start, start + stride * (stop - first - 1) + 1, stride)
 
 
+def _phase_windows(x_shape, stride, padding, hq, wq, phases):
+    """Yield ``(a, b, phase_part, input_part)`` for the stride phases ``a, b < phases``.
+
+    ``phase_part`` indexes the rows and columns of phase image ``(a, b)`` (of size
+    ``hq x wq``) that hold input pixels, ``input_part`` those pixels of the unpadded
+    ``(N, C, H, W)`` input; phases with no input pixel are skipped.  The one mapping
+    :func:`_phase_split` gathers with and :func:`_col2im` scatters back with.
+    """
+    h, w = x_shape[2:]
+    (ph, pw), (sh, sw) = padding, stride
+    for a in range(min(sh, phases[0])):
+        y0, y1, rows = _phase_rows(h, ph, sh, a, hq)
+        for b in range(min(sw, phases[1])):
+            x0, x1, cols = _phase_rows(w, pw, sw, b, wq)
+            if y1 > y0 and x1 > x0:
+                yield a, b, (slice(y0, y1), slice(x0, x1)), (rows, cols)
+
+
 def _phase_split(x, kh, kw, stride, padding, oh, ow):
     """The padded input, channels first and batch last, split into stride phases.
 
     ``xq[a, b, c, y, x, n] = xpad[n, c, a + sh*y, b + sw*x]``.  Every window offset
     ``(p, q)`` then reads phase ``(p % sh, q % sw)`` shifted by ``(p // sh, q // sw)``,
     a slice with unit stride: a stride-4 convolution copies and adds long contiguous
-    runs instead of every fourth number.
+    runs instead of every fourth number.  Phases no window reads (``a >= kh``) stay 0.
     """
-    n, c, h, w = x.shape
-    (ph, pw), (sh, sw) = padding, stride
+    n, c = x.shape[:2]
+    (sh, sw) = stride
     hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
     xq = np.zeros((sh, sw, c, hq, wq, n), dtype=x.dtype)
-    for a in range(min(sh, kh)):
-        y0, y1, rows = _phase_rows(h, ph, sh, a, hq)
-        for b in range(min(sw, kw)):
-            x0, x1, cols = _phase_rows(w, pw, sw, b, wq)
-            if y1 > y0 and x1 > x0:
-                xq[a, b, :, y0:y1, x0:x1] = x[:, :, rows, cols].transpose(1, 2, 3, 0)
+    for a, b, (ys, xs), (rows, cols) in _phase_windows(x.shape, stride, padding, hq, wq,
+                                                       (kh, kw)):
+        xq[a, b, :, ys, xs] = x[:, :, rows, cols].transpose(1, 2, 3, 0)
     return xq
 
 
@@ -331,9 +346,7 @@ def _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow, batch_last=False):
     dxq = np.zeros((sh, sw, c, hq, wq, n), dtype=cols.dtype)   # phases, as _phase_split
     un_max = -(-kw // sw)
     slab = max(1, _COL2IM_SLAB_BYTES // ((un_max * ow + wq) * hq * n * cols.itemsize))
-    # One scratch array for all partial sums: freeing and re-allocating a large array
-    # in a loop is slow while BLAS threads spin on the other cores (page-table updates
-    # interrupt them), and it showed as a 2x slower col2im right after a matmul.
+    # One array for the partial sums of every phase and slab, allocated once per call.
     scratch = np.empty(un_max * min(slab, c) * hq * ow * n, dtype=cols.dtype)
     for a in range(min(sh, kh)):
         for b in range(min(sw, kw)):
@@ -352,12 +365,10 @@ def _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow, batch_last=False):
     # With rounding="floor" the last rows/columns may lie in no window: they stay zero.
     covered = sh * hq >= h + ph and sw * wq >= w + pw
     dx = (np.empty if covered else np.zeros)(x_shape, dtype=cols.dtype)
-    for a in range(sh):
-        y0, y1, rows = _phase_rows(h, ph, sh, a, hq)
-        for b in range(sw):
-            x0, x1, cols_ = _phase_rows(w, pw, sw, b, wq)
-            if y1 > y0 and x1 > x0:
-                dx[:, :, rows, cols_] = dxq[a, b, :, y0:y1, x0:x1].transpose(3, 0, 1, 2)
+    # Every phase, also those no window reads (a >= kh): their pixels get the zeros.
+    for a, b, (ys, xs), (rows, cols_) in _phase_windows(x_shape, stride, padding, hq, wq,
+                                                        (sh, sw)):
+        dx[:, :, rows, cols_] = dxq[a, b, :, ys, xs].transpose(3, 0, 1, 2)
     return dx
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from dlbook._checks import (check_array, check_channels, check_dtype, check_int, check_pair,
@@ -121,22 +123,21 @@ class Conv2d(Module):
             out = np.matmul(w2, x3)                            # (N, C_out, OH*OW)
             if self.b is not None:
                 out += self.b.data[:, None]
-            self._cache = (x.shape, x3, oh, ow, True)
+            self._cache = (x.shape, x3, oh, ow)
             return out.reshape(n, self.out_channels, oh, ow)
         # Columns ordered (i, j, n), batch innermost: see _im2col.
         m = n * oh * ow
         cols = _im2col(x, kh, kw, self.stride, self.padding, oh, ow, batch_last=True,
-                       out=self._workspace("cols", w2.shape[1] * m, x.dtype))
-        out = self._workspace("out", self.out_channels * m, x.dtype,
-                              shape=(self.out_channels, m))
+                       out=self._workspace("cols", (w2.shape[1] * m,), x.dtype))
+        out = self._workspace("out", (self.out_channels, m), x.dtype)
         np.matmul(w2, cols, out=out)                           # (C_out, OH*OW*N)
         if self.b is not None:
             out += self.b.data[:, None]
-        self._cache = (x.shape, cols, oh, ow, False)
+        self._cache = (x.shape, cols, oh, ow)
         return out.reshape(self.out_channels, oh, ow, n).transpose(3, 0, 1, 2).copy()
 
-    def _workspace(self, role, size, dtype, shape=None):
-        """An array for ``role`` ("cols" or "out"), kept between training steps if large.
+    def _workspace(self, role, shape, dtype):
+        """An array of ``shape`` for ``role`` ("cols" or "out"), kept between steps if large.
 
         A fresh array of many megabytes comes as new pages from the kernel, so filling
         it costs a page fault per page and freeing it a page-table teardown: about
@@ -145,30 +146,31 @@ class Conv2d(Module):
         allocator, which hands back recently freed memory that is still in cache:
         keeping every array made LeNet train about a quarter slower.
         """
+        size = math.prod(shape)
         if not self.training or size * np.dtype(dtype).itemsize < _KEEP_BYTES:
             self._scratch.pop(role, None)
-            return None if shape is None else np.empty(shape, dtype=dtype)
+            return np.empty(shape, dtype=dtype)
         scratch = self._scratch.get(role)
         if scratch is None or scratch.size < size or scratch.dtype != dtype:
             scratch = self._scratch[role] = np.empty(size, dtype=dtype)
-        return scratch[:size] if shape is None else scratch[:size].reshape(shape)
+        return scratch[:size].reshape(shape)
 
     def backward(self, dout):
-        x_shape, cols, oh, ow, pointwise = self._require_cache(self._cache)
+        x_shape, cols, oh, ow = self._require_cache(self._cache)
         want = (x_shape[0], self.out_channels, oh, ow)
         if dout.shape != want:
             raise ValueError(f"Conv2d.backward: argument 'dout' has shape {dout.shape}, "
                              f"expected {want}")
         self._cache = None
         w2 = self.W.data.reshape(self.out_channels, -1)
-        if pointwise:                                            # 1x1 path, cols = x3
+        if self._pointwise():                                    # 1x1 path, cols = x3
             d3 = dout.astype(w2.dtype, copy=False).reshape(x_shape[0], self.out_channels, -1)
             if self.b is not None:
                 self.b.accumulate(d3.sum(axis=(0, 2)))
             dW = np.matmul(d3, cols.transpose(0, 2, 1)).sum(axis=0)
             self.W.accumulate(dW.reshape(self.W.data.shape))
             return np.matmul(w2.T, d3).reshape(x_shape)
-        dout2 = self._workspace("out", dout.size, w2.dtype, shape=want[1:] + want[:1])
+        dout2 = self._workspace("out", want[1:] + want[:1], w2.dtype)
         np.copyto(dout2, dout.transpose(1, 2, 3, 0))                   # (C_out, OH, OW, N)
         dout2 = dout2.reshape(self.out_channels, -1)
         if self.b is not None:
