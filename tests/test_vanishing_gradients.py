@@ -37,6 +37,25 @@ def test_gradient_of_first_weights_is_the_full_chain_product():
     assert not np.allclose(net[0].W.grad, chain / (w3 * w2))
 
 
+@pytest.mark.parametrize("hidden_layers, matches", [(1, False), (2, True), (3, False)])
+def test_eq4_chain_is_a_network_with_two_hidden_layers(hidden_layers, matches):
+    """Correction to the notes' "中間層が 1 層のみ": the chain of eq. (4), with its three
+    sigmoid-derivative factors, is the first-layer gradient of a network with two hidden
+    layers (z(1), z(2)) and an output layer -- not of one with a single hidden layer."""
+    w1, w2, w3 = 0.7, -1.3, 2.1
+    x = np.array([[0.9]])
+    u1 = w1 * x
+    u2 = w2 * sigmoid(u1)
+    u3 = w3 * sigmoid(u2)
+    eq4 = (sigmoid_derivative(u3) * w3 * sigmoid_derivative(u2) * w2
+           * sigmoid_derivative(u1) * x)               # ... * du1/dW1, eq. (4')
+    weights = {1: (w1, w3), 2: (w1, w2, w3), 3: (w1, w2, 1.6, w3)}[hidden_layers]
+    net = three_layer_chain(weights)                   # len(weights) - 1 hidden layers
+    net(x)
+    net.backward(np.ones((1, 1)))
+    assert bool(np.allclose(net[0].W.grad, eq4)) is matches
+
+
 def test_large_weights_make_sigmoid_gradients_explode_not_vanish():
     """The 0.25 bound alone does not imply vanishing: |w| sigma' can exceed 1."""
     depth, w = 10, 8.0
