@@ -289,7 +289,7 @@ def test_rmsprop_zero_gradient_gives_no_nan():
 
 @pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
 def test_adagrad_step_t_is_lr_over_sqrt_t(scale):
-    """Correction to the notes' reason: the rate decays because h only grows, not because
+    """Clarification of the notes' reason: the rate decays because h only grows, not because
     gradients are large -- under a constant gradient step t is lr / sqrt(t) for any scale."""
     lr = 0.1
     p = Parameter(np.array([0.0]))

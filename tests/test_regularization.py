@@ -226,7 +226,7 @@ def test_weight_decay_equals_the_corrected_snippet(rng):
 
 
 def test_large_weights_alone_do_not_mean_overfitting():
-    """Correction (notes 1.3): rescaling a ReLU layer by 100 and the next by 1/100 makes the
+    """Clarification (notes 1.3): rescaling a ReLU layer by 100 and the next by 1/100 makes the
     weights 100x larger but leaves the function, hence train and test error, unchanged."""
     from dlbook.data import load_digits
     from dlbook.train import evaluate
