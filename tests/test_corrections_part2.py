@@ -1,0 +1,47 @@
+"""Part 2 (CNN): corrections to the notes and claims of the pages that no layer test pins."""
+
+import numpy as np
+import pytest
+
+from dlbook.data import load_digits
+from dlbook.functional import conv_output_size
+from dlbook.nn import Conv2d, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, ReLU, Sequential
+
+
+@pytest.mark.parametrize("size, kernel", [(32, 3), (32, 5), (28, 5), (8, 2), (6, 6)])
+def test_unpadded_convolution_shrinks_by_f_minus_1(size, kernel):
+    """Notes §2.3: 「フィルタのサイズ分小さくなる」 (shrinks by F); it shrinks by F − 1."""
+    x = np.zeros((1, 1, size, size), np.float32)
+    out = Conv2d(1, 1, kernel, rng=0)(x).shape[2:]
+    assert out == (size - kernel + 1,) * 2 == (conv_output_size(size, kernel),) * 2
+    assert out != (size - kernel,) * 2
+    if kernel % 2:                                  # odd F: (F - 1)/2 per side keeps the size
+        same = Conv2d(1, 1, kernel, padding=(kernel - 1) // 2, rng=0)(x).shape[2:]
+        assert same == (size, size)
+
+
+def _edge_features():
+    """The four hand-set edge filters + ReLU of the fully-connected page."""
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
+    diag = np.array([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]], dtype=np.float32)
+    conv = Conv2d(1, 4, 3, padding=1, bias=False)
+    conv.W.data = np.stack([sobel, sobel.T, diag, np.fliplr(diag)])[:, None].copy()
+    return Sequential(conv, ReLU())
+
+
+def test_global_pools_ignore_a_shift_the_max_pool_in_front_does_not():
+    """fully-connected.md: the GAP change under a 2-pixel shift is made by the 4×4 max pool."""
+    digit = load_digits(image_size=32)[0][:1]
+    shifted = np.roll(digit, 2, axis=3)
+    edges = _edge_features()
+    a, b = edges(digit), edges(shifted)
+    for pool in (GlobalAvgPool2d(), GlobalMaxPool2d()):        # no max pool: no change
+        np.testing.assert_allclose(pool(a), pool(b), rtol=1e-6)
+
+    def gap_change(shift):
+        maps = [MaxPool2d(4)(edges(x)) for x in (digit, np.roll(digit, shift, axis=3))]
+        u, v = (GlobalAvgPool2d()(m) for m in maps)
+        return float(np.abs(u - v).sum() / np.abs(u).sum())
+
+    assert gap_change(2) > 0.05               # the page's table prints 11%
+    assert gap_change(4) < 0.01               # a whole window: only the border differs
