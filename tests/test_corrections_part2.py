@@ -9,7 +9,7 @@ from dlbook.nn import Conv2d, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, ReLU,
 
 
 @pytest.mark.parametrize("size, kernel", [(32, 3), (32, 5), (28, 5), (8, 2), (6, 6)])
-def test_unpadded_convolution_shrinks_by_f_minus_1(size, kernel):
+def test_shrinks_by_f_minus_1(size, kernel):
     """Notes §2.3: 「フィルタのサイズ分小さくなる」 (shrinks by F); it shrinks by F − 1."""
     x = np.zeros((1, 1, size, size), np.float32)
     out = Conv2d(1, 1, kernel, rng=0)(x).shape[2:]
@@ -29,7 +29,7 @@ def _edge_features():
     return Sequential(conv, ReLU())
 
 
-def test_global_pools_ignore_a_shift_the_max_pool_in_front_does_not():
+def test_gap_shift_change_comes_from_the_max_pool():
     """fully-connected.md: the GAP change under a 2-pixel shift is made by the 4×4 max pool."""
     digit = load_digits(image_size=32)[0][:1]
     shifted = np.roll(digit, 2, axis=3)

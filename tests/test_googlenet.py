@@ -152,7 +152,7 @@ def test_paper_params_column_is_rounded_and_sometimes_off(net, summary):
         assert 0.007 < gap < 0.019, (name, gap)
 
 
-def test_paper_params_column_sums_to_6798k_not_a_twelfth_of_alexnet(net):
+def test_params_column_sums_to_6798k(net):
     """googlenet.md: the column sums to 6,798K (units of 1024, ~6.96M); AlexNet / that ~ 8.8."""
     column_k = [2.7, 112, 159, 380, 364, 437, 463, 580, 840, 1072, 1388, 1000]  # Table 1
     assert sum(column_k) == pytest.approx(6797.7)
