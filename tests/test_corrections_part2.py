@@ -45,3 +45,17 @@ def test_gap_shift_change_comes_from_the_max_pool():
 
     assert gap_change(2) > 0.05               # the page's table prints 11%
     assert gap_change(4) < 0.01               # a whole window: only the border differs
+
+
+def test_neighbouring_pixels_are_alike():
+    """part2/index.md: correlation 0.95 at d = 1, about 0 at d = 6, about -0.5 from d = 10."""
+    images = load_digits(image_size=32)[0][:, 0].astype(np.float64)
+
+    def corr(d):
+        a = images[:, 2:-2, 2:-2 - d].ravel()
+        b = images[:, 2:-2, 2 + d:-2].ravel()
+        return np.corrcoef(a, b)[0, 1]
+
+    assert corr(1) == pytest.approx(0.95, abs=0.01)
+    assert abs(corr(6)) < 0.1
+    assert all(-0.55 < corr(d) < -0.45 for d in range(10, 16))
