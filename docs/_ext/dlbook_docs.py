@@ -1,6 +1,8 @@
 """Sphinx helpers for the dlbook site.
 
 - ``{correction}``: the "Correction to the notes" box (class ``correction``).
+- ``{clarification}``: the "Clarification of the notes" box (class ``clarification``),
+  for what the notes leave loose or ambiguous rather than get wrong.
 - ``{quiz}``: a confirmation quiz (確認テスト) box (class ``quiz``).
 - ``{notes-map}``: the table of docs/_data/notes_map.yaml.
 - ``{glossary-table}``: the glossary from docs/_data/glossary.yaml.
@@ -60,6 +62,13 @@ class CorrectionDirective(_Box):
 
     title = "Correction to the notes"
     css_class = "correction"
+
+
+class ClarificationDirective(_Box):
+    """A "Clarification of the notes" box: the notes are loose or ambiguous, not wrong."""
+
+    title = "Clarification of the notes"
+    css_class = "clarification"
 
 
 class QuizDirective(_Box):
@@ -197,6 +206,7 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
 def setup(app):
     app.add_directive("literalinclude", CodeInclude, override=True)
     app.add_directive("correction", CorrectionDirective)
+    app.add_directive("clarification", ClarificationDirective)
     app.add_directive("quiz", QuizDirective)
     app.add_directive("notes-map", NotesMapDirective)
     app.add_directive("glossary-table", GlossaryTableDirective)
