@@ -5,7 +5,8 @@ import pytest
 
 from dlbook.gradcheck import check_module_gradients
 from dlbook.models import AuxiliaryClassifier, GoogLeNet, GoogLeNetLoss, InceptionModule
-from dlbook.nn import Conv2d, GlobalAvgPool2d, Linear, Module
+from dlbook.nn import (AvgPool2d, Conv2d, GlobalAvgPool2d, Linear, MaxPool2d, Module,
+                       Sequential)
 from dlbook.optim import SGD
 from dlbook.train import fit
 
@@ -92,12 +93,37 @@ def test_total_parameter_counts(net):
     assert net.num_parameters() == 13_378_280
 
 
+def _longest_path(module, counted):
+    """Layers of the types ``counted`` on the longest input-to-output path through ``module``.
+
+    A Sequential chains its children (depths add up); an Inception module runs its
+    branches side by side (the deepest branch counts); any other module is one layer
+    if it is of a counted type.
+    """
+    if isinstance(module, InceptionModule):
+        return max(_longest_path(b, counted) for b in module.branches)
+    if isinstance(module, Sequential):
+        return sum(_longest_path(m, counted) for m in module)
+    return int(isinstance(module, counted))
+
+
 def test_22_layers_with_parameters_on_the_longest_path(net):
-    # conv1, conv2, conv3; two convolutions deep in each of the 9 Inception modules; fc.
-    depth = 3 + 2 * len(WIDTHS) + 1
-    assert depth == 22
-    assert sum(1 for n in ("conv1", "conv2", "conv3") if hasattr(net, n)) == 3
-    assert all(len(getattr(net, n).branch2) == 2 for n in WIDTHS)
+    """Szegedy et al. (2015), §5: "22 layers deep when counting only layers with
+    parameters (or 27 layers if we also count pooling)". Both counted on the model."""
+    trunk = [getattr(net, n) for n in net._to_4a + net._to_4d + net._to_end]
+    assert trunk[-1] is net.fc                     # the trunk ends at the classifier
+    with_parameters = (Conv2d, Linear)
+    pooling = (MaxPool2d, AvgPool2d, GlobalAvgPool2d)
+    assert sum(_longest_path(m, with_parameters) for m in trunk) == 22
+    assert sum(_longest_path(m, with_parameters + pooling) for m in trunk) == 27
+    # Every Inception module is two layers deep (Table 1's "depth" column) ...
+    assert all(_longest_path(getattr(net, n), with_parameters) == 2 for n in WIDTHS)
+    # ... and the paths through the auxiliary heads are shorter than the trunk's.
+    to_4a = sum(_longest_path(getattr(net, n), with_parameters) for n in net._to_4a)
+    to_4d = to_4a + sum(_longest_path(getattr(net, n), with_parameters) for n in net._to_4d)
+    head = _longest_path(net.aux1, with_parameters)
+    assert head == _longest_path(net.aux2, with_parameters) == 3     # 1×1 conv, fc, fc
+    assert to_4a + head < to_4d + head < 22
 
 
 def test_paper_params_column_is_rounded_and_sometimes_off(net, summary):
@@ -119,6 +145,23 @@ def test_paper_params_column_is_rounded_and_sometimes_off(net, summary):
     assert (w5a, w5a * pos) == (1_042_432, 51_079_168)      # paper: 1072K (1018K), 54M
     w1, pos = weights("conv1")
     assert (w1, w1 * pos) == (9_408, 118_013_952)           # paper: 2.7K, 34M
+    # (4a), (4d), (4e), (5b): printed values 0.8-1.8% below the architecture's.
+    for name, printed_k in (("inception4a", 364), ("inception4d", 580), ("inception4e", 840),
+                            ("inception5b", 1388)):
+        gap = weights(name)[0] / 1024 / printed_k - 1
+        assert 0.007 < gap < 0.019, (name, gap)
+
+
+def test_params_column_sums_to_6798k(net):
+    """googlenet.md: the column sums to 6,798K (units of 1024, ~6.96M); AlexNet / that ~ 8.8."""
+    column_k = [2.7, 112, 159, 380, 364, 437, 463, 580, 840, 1072, 1388, 1000]  # Table 1
+    assert sum(column_k) == pytest.approx(6797.7)
+    weights = sum(column_k) * 1024
+    assert weights == pytest.approx(6.96e6, rel=1e-3)
+    alexnet_two_gpus = 60_965_224              # tests/test_alexnet.py, the paper's "60 million"
+    assert alexnet_two_gpus / weights == pytest.approx(8.76, abs=0.01)
+    main = GoogLeNet(aux_logits=False, rng=0).num_parameters()
+    assert alexnet_two_gpus / main == pytest.approx(8.71, abs=0.01)   # the page's "about 8.7"
 
 
 def test_full_size_forward_train_and_eval(net):

@@ -146,8 +146,15 @@ def test_original_c3_connection_table_has_1516_parameters():
 def test_our_pooling_layers_have_no_parameters_unlike_the_original_subsampling():
     net = LeNet5(rng=0)
     assert net.s2.num_parameters() == net.s4.num_parameters() == 0
-    # the original S2/S4 had one coefficient and one bias per map: 12 and 32
-    assert 2 * 6 == 12 and 2 * 16 == 32
+    # The original S2/S4 had one trained coefficient and one bias per map: 12 and 32.
+    s2, s4 = 2 * net.c1.out_channels, 2 * net.c3.out_channels
+    assert (s2, s4) == (12, 32)
+    # With C3's connection table they give the paper's 60,000 trainable parameters
+    # (the RBF output layer is fixed), against our 61,706.
+    c3 = int(np.asarray(C3_TABLE_LECUN1998).sum()) * 25 + net.c3.out_channels
+    original = (net.c1.num_parameters() + s2 + c3 + s4 + net.c5.num_parameters()
+                + net.f6.num_parameters())
+    assert original == 60_000 and net.num_parameters() == 61_706
 
 
 # -- training on real handwritten digits --------------------------------------------
