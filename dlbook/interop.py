@@ -61,7 +61,7 @@ def to_torch_state_dict(model):
     Returns
     -------
     dict of str to numpy.ndarray
-        In the order of ``model.state_dict()``.  For a PyTorch module whose
+        In the order PyTorch uses (module by module).  For a PyTorch module whose
         sub-modules have the same names,
         ``torch_model.load_state_dict({k: torch.from_numpy(v) for k, v in
         to_torch_state_dict(model).items()})`` loads it.
@@ -81,7 +81,15 @@ def to_torch_state_dict(model):
     True
     """
     _check_model(model, "to_torch_state_dict")
-    return {torch_name(name): value for name, value in model.state_dict().items()}
+    state = model.state_dict()
+    return {torch_name(name): state[name] for name in _torch_order(model)}
+
+
+def _torch_order(model):
+    """State names in PyTorch's order: module by module, its parameters then its buffers."""
+    for prefix, module in model.named_modules():
+        for name in [*module._parameters, *module._buffers]:
+            yield f"{prefix}.{name}" if prefix else name
 
 
 def load_torch_state_dict(model, state_dict):
@@ -123,7 +131,7 @@ def load_torch_state_dict(model, state_dict):
     >>> load_torch_state_dict(fc, {"W": np.zeros((1, 2)), "b": np.zeros(1)})
     Traceback (most recent call last):
     ...
-    ValueError: load_torch_state_dict: the state does not fit Linear: missing keys ['bias', 'weight']; unexpected keys ['W', 'b'] ...
+    ValueError: load_torch_state_dict: the state does not fit Linear: missing keys ['bias', 'weight']; unexpected keys ['W', 'b']; these are dlbook's own names ...
     """
     owner = "load_torch_state_dict"
     _check_model(model, owner)
@@ -136,11 +144,16 @@ def load_torch_state_dict(model, state_dict):
     missing = sorted(set(ours) - set(state_dict))
     unexpected = sorted(set(state_dict) - set(ours))
     if missing or unexpected:
+        if unexpected and all(torch_name(key) in ours for key in unexpected):
+            advice = ("these are dlbook's own names (W, b, gamma, beta): load a dlbook "
+                      "state with model.load_state_dict")
+        else:
+            advice = (f"the PyTorch model must name its sub-modules as the dlbook model "
+                      f"does (here: {_few(list(ours))}), e.g. with "
+                      f"nn.Sequential(OrderedDict(...))")
         raise ValueError(
             f"{owner}: the state does not fit {type(model).__name__}: missing keys "
-            f"{_few(missing)}; unexpected keys {_few(unexpected)}. The PyTorch model must "
-            f"name its sub-modules as the dlbook model does (here: {_few(list(ours))}); "
-            f"build it with the same names, e.g. nn.Sequential(OrderedDict(...))")
+            f"{_few(missing)}; unexpected keys {_few(unexpected)}; {advice}")
     arrays = {}
     for key, value in state_dict.items():
         array = _as_numpy(value)
