@@ -26,6 +26,16 @@ def load_torch_weights(dlbook_model, torch_model):
     return load_torch_state_dict(dlbook_model, torch_model.state_dict())
 
 
+# -- the Part 1 experiments' MLP (docs/part1/vanishing-gradients.md) --------------
+def mlp(sizes, activation=nn.Sigmoid):
+    """``dlbook.models.MLP(sizes[0], sizes[1:-1], sizes[-1], activation)``: layers "0", "1", ..."""
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1]):
+        layers += [nn.Linear(fan_in, fan_out), activation()]
+    layers.append(nn.Linear(sizes[-2], sizes[-1]))
+    return nn.Sequential(*layers)
+
+
 # -- LeNet-5 (docs/part2/lenet.md) ------------------------------------------------
 def lenet5(num_classes=10):
     """``dlbook.models.LeNet5()`` (ReLU, max pooling) in PyTorch."""

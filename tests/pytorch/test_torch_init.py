@@ -12,7 +12,7 @@ import pytest
 import torch
 from torch import nn
 
-import torch_optim
+import torch_training
 from dlbook import init
 from dlbook.nn import Conv2d, Linear, Sequential
 
@@ -38,7 +38,7 @@ def test_initializer_statistics_match(name, shape):
     kind, std = expected(name, fan_in, fan_out)
     ours = getattr(init, name)(shape, rng=0, dtype=np.float64)
     torch.manual_seed(0)
-    theirs = torch_optim.initializers()[name](torch.empty(shape)).numpy()
+    theirs = torch_training.initializers()[name](torch.empty(shape)).numpy()
     for w in (ours, theirs):
         assert abs(w.mean()) < 0.01 * std
         assert w.std() == pytest.approx(std, rel=0.005)
@@ -48,7 +48,7 @@ def test_initializer_statistics_match(name, shape):
 
 
 def test_zeros():
-    w = torch_optim.initializers()["zeros"](torch.ones(3, 4))
+    w = torch_training.initializers()["zeros"](torch.ones(3, 4))
     assert not w.any() and not init.zeros((3, 4)).any()
 
 
@@ -68,7 +68,7 @@ def test_torch_default_init_is_not_dlbooks():
 def test_init_like_dlbook():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(16, 64, 5), nn.Flatten(), nn.Linear(600, 400))
-    torch_optim.init_like_dlbook(model)
+    torch_training.init_like_dlbook(model)
     for layer, fan_in in ((model[0], 16 * 25), (model[2], 600)):
         assert float(layer.weight.detach().std()) == pytest.approx(math.sqrt(2 / fan_in), rel=0.01)
         assert not layer.bias.any()

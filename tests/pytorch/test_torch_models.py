@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import torch_models
-import torch_optim
+import torch_training
 from dlbook import optim
 from dlbook.interop import torch_name
 from dlbook.models import AlexNet, GoogLeNet, GoogLeNetLoss, LeNet5
@@ -72,10 +72,10 @@ def compare_models(dl_model, torch_model, x, labels, loss_fn, torch_loss, rtol, 
         close(p.grad, torch_params[torch_name(name)].grad, rtol=rtol, atol=1e-13)
     # a few optimiser steps
     ours = optim.Momentum(dl_model.parameters(), lr=0.01, momentum=0.9)
-    theirs = torch_optim.torch_optimizer("Momentum", torch_model.parameters(), lr=0.01)
+    theirs = torch_training.torch_optimizer("Momentum", torch_model.parameters(), lr=0.01)
     for _ in range(steps):
         loss = dlbook_step(dl_model, loss_fn, ours, x, labels)
-        loss_t = torch_optim.training_step(torch_model, torch_loss, theirs, t(x), t(labels))
+        loss_t = torch_training.training_step(torch_model, torch_loss, theirs, t(x), t(labels))
         assert loss == pytest.approx(loss_t, rel=rtol)
     for name, p in dl_model.named_parameters():
         close(p.data, torch_params[torch_name(name)], rtol=rtol, atol=1e-13)

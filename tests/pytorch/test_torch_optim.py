@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-import torch_optim
+import torch_training
 from dlbook import optim
 from dlbook.nn import Linear, Parameter
 from dlbook.regularization import WeightDecay
@@ -31,7 +31,7 @@ def run_both(name, gen, steps=8, lr=0.05):
     w = Parameter(w0.copy())
     ours = getattr(optim, name)([w], lr=lr)
     wt = t(w0, grad=True)
-    theirs = torch_optim.torch_optimizer(name, [wt], lr=lr)
+    theirs = torch_training.torch_optimizer(name, [wt], lr=lr)
     for _ in range(steps):
         w.grad = bowl_grad(w.data, A)
         ours.step()
@@ -49,7 +49,7 @@ def test_optimizers_take_the_same_steps(name, gen):
 def test_momentum_velocity_is_lr_times_torchs_buffer(gen):
     ours, theirs, wt = run_both("Momentum", gen, lr=0.05)
     buffer = theirs.state[wt]["momentum_buffer"]
-    close(ours.state[0]["v"], torch_optim.momentum_velocity(buffer, 0.05))
+    close(ours.state[0]["v"], torch_training.momentum_velocity(buffer, 0.05))
 
 
 def test_momentum_differs_from_torch_when_lr_changes(gen):
@@ -115,7 +115,7 @@ def test_weight_decay_on_the_weights_only(name, gen):
     ours = getattr(optim, name)(fc.parameters(), lr=lr)
     kwargs = {"Momentum": {"momentum": 0.9}}.get(name, {})
     torch_cls = torch.optim.SGD if name == "Momentum" else getattr(torch.optim, name)
-    theirs = torch_cls(torch_optim.weight_decay_groups(twin, lam), lr=lr, **kwargs)
+    theirs = torch_cls(torch_training.weight_decay_groups(twin, lam), lr=lr, **kwargs)
     for _ in range(5):
         x = gen.standard_normal((6, 4))
         ours.zero_grad()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-import torch_optim
+import torch_training
 from dlbook import regularization as R
 from dlbook.data import random_flip
 from dlbook.nn import Linear
@@ -17,7 +17,7 @@ def test_penalties_and_their_gradients(p, gen):
     weights[0][0, 0] = 0.0                     # the kink of |w|: both give gradient 0
     lam = 0.3
     tensors = [t(w, grad=True) for w in weights]
-    torch_penalty = (torch_optim.l1_penalty if p == 1 else torch_optim.l2_penalty)(tensors, lam)
+    torch_penalty = (torch_training.l1_penalty if p == 1 else torch_training.l2_penalty)(tensors, lam)
     close(R.l1_penalty(weights, lam) if p == 1 else R.l2_penalty(weights, lam), torch_penalty)
     torch_penalty.backward()
     grad = R.l1_penalty_grad if p == 1 else R.l2_penalty_grad
@@ -27,7 +27,7 @@ def test_penalties_and_their_gradients(p, gen):
 
 def test_weight_decay_groups_pick_the_weights():
     model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
-    decay, keep = torch_optim.weight_decay_groups(model, 0.1)
+    decay, keep = torch_training.weight_decay_groups(model, 0.1)
     assert [p.shape for p in decay["params"]] == [(2, 3)]
     assert len(keep["params"]) == 3 and keep["weight_decay"] == 0.0
 
@@ -43,7 +43,7 @@ def test_early_stopping_loop_stops_where_dlbook_does(gen):
             model.weight.fill_(len(weights_at) + 1.0)
         weights_at[len(weights_at) + 1] = model.weight.detach().item()
 
-    best_epoch, best = torch_optim.fit_with_early_stopping(
+    best_epoch, best = torch_training.fit_with_early_stopping(
         model, train_step, lambda: next(seen), max_epochs=len(losses), patience=3)
     stopper, dl_model = R.EarlyStopping(patience=3), Linear(1, 1, rng=0)
     for epoch, loss in enumerate(losses, start=1):
@@ -57,7 +57,7 @@ def test_early_stopping_loop_stops_where_dlbook_does(gen):
 def test_random_flip_is_dlbooks(gen):
     x = gen.standard_normal((64, 1, 4, 5))
     ours = random_flip(x, rng=gen, p=0.5)
-    theirs = torch_optim.random_flip(t(x), torch.Generator().manual_seed(0)).numpy()
+    theirs = torch_training.random_flip(t(x), torch.Generator().manual_seed(0)).numpy()
     for out in (ours, theirs):
         flipped = np.all(out == x[..., ::-1], axis=(1, 2, 3))
         kept = np.all(out == x, axis=(1, 2, 3))
@@ -77,7 +77,7 @@ def test_random_shift_moves_each_image_as_dlbook_does(gen):
     from dlbook.data import random_shift
     x = gen.uniform(0.1, 1.0, (32, 1, 6, 6))
     for out in (random_shift(x, rng=gen, max_shift=2),
-                torch_optim.random_shift(t(x), torch.Generator().manual_seed(0), 2).numpy()):
+                torch_training.random_shift(t(x), torch.Generator().manual_seed(0), 2).numpy()):
         found = set()
         for image, result in zip(x, out):
             matches = [(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)

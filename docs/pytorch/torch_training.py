@@ -1,7 +1,8 @@
-"""dlbook's optimisers, initialisers and regularisers written with PyTorch.
+"""Training with PyTorch as dlbook trains: optimisers, initialisers, regularisers, aids.
 
 Shown by the "In PyTorch" sections of the Part 1 pages and run against dlbook by
-tests/pytorch/test_optim.py, test_init.py and test_regularization.py.
+tests/pytorch/test_torch_optim.py, test_torch_init.py, test_torch_regularization.py
+and test_torch_training.py.
 """
 
 import copy
@@ -38,6 +39,26 @@ def training_step(model, loss_fn, optimizer, x, labels):
     loss.backward()                    # autograd fills every parameter's .grad
     optimizer.step()
     return loss.item()
+
+
+def gradient_norms(model, x, labels):
+    """||dL/dW|| of every weight after one backward pass: ``dlbook.diagnostics.gradient_norms``."""
+    model.zero_grad()
+    nn.functional.cross_entropy(model(x), labels).backward()
+    return {name: p.grad.norm().item() for name, p in model.named_parameters()
+            if name.endswith("weight")}
+
+
+@torch.no_grad()
+def evaluate(model, x, labels):
+    """Mean loss and accuracy in evaluation mode: ``dlbook.train.evaluate``."""
+    was_training = model.training
+    model.eval()
+    logits = model(x)
+    loss = nn.functional.cross_entropy(logits, labels).item()
+    accuracy = (logits.argmax(dim=1) == labels).double().mean().item()
+    model.train(was_training)
+    return loss, accuracy
 
 
 def momentum_velocity(buffer, lr):
