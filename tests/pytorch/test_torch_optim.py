@@ -41,9 +41,38 @@ def run_both(name, gen, steps=8, lr=0.05):
     return ours, theirs, wt
 
 
+TORCH_STATE = {"SGD": {"momentum_buffer"}, "Momentum": {"momentum_buffer"},
+               "AdaGrad": {"step", "sum"}, "RMSProp": {"step", "square_avg"},
+               "Adam": {"step", "exp_avg", "exp_avg_sq"}}
+OURS_STATE = {"SGD": set(), "Momentum": {"v"}, "AdaGrad": {"h"}, "RMSProp": {"h"},
+              "Adam": {"m", "h"}}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_optimizers_take_the_same_steps(name, gen):
-    run_both(name, gen)
+    ours, theirs, wt = run_both(name, gen)
+    assert set(ours.state[0]) == OURS_STATE[name]
+    assert set(theirs.state[wt]) <= TORCH_STATE[name] and (
+        name == "SGD" or set(theirs.state[wt]) == TORCH_STATE[name])
+
+
+def test_zero_grad_sets_none_in_both(gen):
+    w, wt = Parameter(np.zeros(2)), t(np.zeros(2), grad=True)
+    w.grad, wt.grad = np.ones(2), t(np.ones(2))
+    optim.SGD([w]).zero_grad()
+    torch.optim.SGD([wt]).zero_grad()
+    assert w.grad is None and wt.grad is None
+
+
+def test_variants_dlbook_does_not_offer_are_off_by_default():
+    p = [t(np.zeros(1), grad=True)]
+    assert torch.optim.Adagrad(p).defaults["initial_accumulator_value"] == 0
+    assert torch.optim.Adagrad(p).defaults["lr_decay"] == 0
+    rms = torch.optim.RMSprop(p).defaults
+    assert rms["centered"] is False and rms["momentum"] == 0
+    assert torch.optim.Adam(p).defaults["amsgrad"] is False
+    sgd = torch.optim.SGD(p, momentum=0.9).defaults
+    assert sgd["dampening"] == 0 and sgd["nesterov"] is False
 
 
 def test_momentum_velocity_is_lr_times_torchs_buffer(gen):
