@@ -5,14 +5,14 @@ dlbook already stores every array in PyTorch's layout (Linear ``W`` is
 a model is a matter of *names*: the parameters are named after the symbols of the
 equations here and after their role in PyTorch.
 
-=======================================  ======================================
-dlbook                                    PyTorch
-=======================================  ======================================
-``W``, ``b`` (Linear, Conv2d)             ``weight``, ``bias``
-``gamma``, ``beta`` (the normalisations)  ``weight``, ``bias``
-``running_mean``, ``running_var``,        the same names
+============================================  =========================
+dlbook                                        PyTorch
+============================================  =========================
+``W``, ``b`` (Linear, Conv2d)                 ``weight``, ``bias``
+``gamma``, ``beta`` (the normalisations)      ``weight``, ``bias``
+``running_mean``, ``running_var``,            the same names
 ``num_batches_tracked``
-=======================================  ======================================
+============================================  =========================
 
 Module names are kept as they are (``conv1.W`` becomes ``conv1.weight``), so the
 PyTorch twin of a model must name its sub-modules as the dlbook model does; the

@@ -25,6 +25,11 @@ def test_penalties_and_their_gradients(p, gen):
         close(grad(w, lam), tensor.grad)
 
 
+def test_soft_threshold_is_softshrink(gen):
+    w = gen.standard_normal(50) * 0.3
+    close(R.soft_threshold(w, 0.1), torch.nn.functional.softshrink(t(w), 0.1))
+
+
 def test_weight_decay_groups_pick_the_weights():
     model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
     decay, keep = torch_training.weight_decay_groups(model, 0.1)
