@@ -135,16 +135,15 @@ def net_and_twin(gen):
     return fc, twin
 
 
-@pytest.mark.parametrize("name", ["SGD", "Momentum", "Adam"])
+@pytest.mark.parametrize("name", NAMES)
 def test_weight_decay_on_the_weights_only(name, gen):
     """dlbook's WeightDecay(lam) + optimiser == PyTorch's weight_decay=lam on 'weight' only."""
     lam, lr = 0.1, 0.05
     fc, twin = net_and_twin(gen)
     decay = WeightDecay(lam)
     ours = getattr(optim, name)(fc.parameters(), lr=lr)
-    kwargs = {"Momentum": {"momentum": 0.9}}.get(name, {})
-    torch_cls = torch.optim.SGD if name == "Momentum" else getattr(torch.optim, name)
-    theirs = torch_cls(torch_training.weight_decay_groups(twin, lam), lr=lr, **kwargs)
+    groups = torch_training.weight_decay_groups(twin, lam)
+    theirs = torch_training.torch_optimizer(name, groups, lr=lr)
     for _ in range(5):
         x = gen.standard_normal((6, 4))
         ours.zero_grad()
