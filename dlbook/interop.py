@@ -1,18 +1,17 @@
-"""Weights to and from PyTorch: a model's state as ``torch.nn.Module.state_dict()`` names it.
+"""Weights to and from PyTorch: a model's state under the names PyTorch gives it.
 
 dlbook already stores every array in PyTorch's layout (Linear ``W`` is
 ``(out, in)``, Conv2d ``W`` is ``(out, in, kh, kw)``, data is NCHW), so converting
 a model is a matter of *names*: the parameters are named after the symbols of the
 equations here and after their role in PyTorch.
 
-============================================  =========================
-dlbook                                        PyTorch
-============================================  =========================
-``W``, ``b`` (Linear, Conv2d)                 ``weight``, ``bias``
-``gamma``, ``beta`` (the normalisations)      ``weight``, ``bias``
-``running_mean``, ``running_var``,            the same names
-``num_batches_tracked``
-============================================  =========================
+==========================================================  ====================
+dlbook                                                      PyTorch
+==========================================================  ====================
+``W``, ``b`` (Linear, Conv2d)                               ``weight``, ``bias``
+``gamma``, ``beta`` (the normalisations)                    ``weight``, ``bias``
+``running_mean``, ``running_var``, ``num_batches_tracked``  the same names
+==========================================================  ====================
 
 Module names are kept as they are (``conv1.W`` becomes ``conv1.weight``), so the
 PyTorch twin of a model must name its sub-modules as the dlbook model does; the
@@ -51,7 +50,7 @@ def torch_name(name):
 
 
 def to_torch_state_dict(model):
-    """``model``'s parameters and buffers under PyTorch's names, as NumPy arrays (copies).
+    """``model``'s parameters and buffers under PyTorch's names, as NumPy arrays.
 
     Parameters
     ----------
@@ -61,7 +60,7 @@ def to_torch_state_dict(model):
     Returns
     -------
     dict of str to numpy.ndarray
-        In the order PyTorch uses (module by module).  For a PyTorch module whose
+        Copies, in the order PyTorch uses (module by module).  For a PyTorch module whose
         sub-modules have the same names,
         ``torch_model.load_state_dict({k: torch.from_numpy(v) for k, v in
         to_torch_state_dict(model).items()})`` loads it.
@@ -74,7 +73,8 @@ def to_torch_state_dict(model):
     >>> net = Sequential({"fc": Linear(3, 2, rng=0), "bn": BatchNorm1d(2)})
     >>> state = to_torch_state_dict(net)
     >>> list(state)
-    ['fc.weight', 'fc.bias', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']
+    ['fc.weight', 'fc.bias', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var',
+     'bn.num_batches_tracked']
     >>> state["fc.weight"].shape          # (out_features, in_features), as in PyTorch
     (2, 3)
     >>> bool(np.array_equal(state["fc.weight"], net.fc.W.data))
@@ -139,8 +139,8 @@ def load_torch_state_dict(model, state_dict):
         raise TypeError(f"{owner}: argument 'state_dict' must be a mapping of names to "
                         f"tensors or arrays (torch_model.state_dict()), got "
                         f"{type(state_dict).__name__}")
-    ours = {torch_name(name): name for name in model.state_dict()}
-    own_shapes = {torch_name(name): value.shape for name, value in model.state_dict().items()}
+    own = model.state_dict()
+    ours = {torch_name(name): name for name in own}
     missing = sorted(set(ours) - set(state_dict))
     unexpected = sorted(set(state_dict) - set(ours))
     if missing or unexpected:
@@ -157,7 +157,7 @@ def load_torch_state_dict(model, state_dict):
     arrays = {}
     for key, value in state_dict.items():
         array = _as_numpy(value)
-        want = own_shapes[key]
+        want = own[ours[key]].shape
         if array.shape != want:
             hint = ""
             if array.ndim == 2 and array.shape[::-1] == want:
