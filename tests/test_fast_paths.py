@@ -227,3 +227,107 @@ def test_strided_conv_gradients_match_numerical(kernel, stride, padding, h, w, r
     conv.b.data = rng.standard_normal(3)
     errors = check_module_gradients(conv, rng.standard_normal((2, 2, h, w)))
     assert max(errors.values()) < 1e-6, errors
+
+
+# --- The engine against the lesson code, forward and backward -------------------------
+
+# (N, C_in, C_out, H, W, kernel, stride, padding, rounding): 1x1, same padding, strides
+# below, equal to and above the kernel, rectangular kernels, floor rounding with rows
+# that lie in no window, a kernel as large as the padded input.
+CONV_GRID = [
+    (2, 3, 4, 5, 6, 1, 1, 0, "exact"), (3, 2, 3, 7, 7, 3, 1, 1, "exact"),
+    (2, 3, 2, 9, 9, 3, 2, 1, "exact"), (2, 2, 3, 8, 8, 2, 3, 0, "floor"),
+    (2, 3, 2, 23, 23, 11, 4, 0, "exact"), (1, 2, 2, 12, 9, (5, 3), (3, 2), (2, 1), "floor"),
+    (2, 2, 3, 9, 6, (1, 4), (4, 1), (0, 2), "floor"), (2, 1, 2, 11, 11, 7, 2, 3, "exact"),
+    (3, 4, 5, 6, 8, 3, 2, 0, "floor"), (1, 3, 1, 5, 5, 5, 1, 0, "exact"),
+    (2, 2, 2, 6, 6, 2, 1, 1, "exact"),
+]
+TOLERANCE = {np.float64: 1e-12, np.float32: 1e-6}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n, c_in, c_out, h, w, k, s, p, rounding", CONV_GRID)
+def test_engine_conv_equals_lesson_conv2d(n, c_in, c_out, h, w, k, s, p, rounding, dtype, rng):
+    """Conv2d (engine) == functional.conv2d / conv2d_backward (lesson): y, dx, dW, db."""
+    from dlbook.functional import conv2d, conv2d_backward
+
+    conv = Conv2d(c_in, c_out, k, s, p, rounding=rounding, rng=rng, dtype=dtype)
+    conv.b.data = rng.standard_normal(c_out).astype(dtype)
+    x = rng.standard_normal((n, c_in, h, w)).astype(dtype)
+    y = conv(x)
+    expected = conv2d(x, conv.W.data, conv.b.data, s, p, rounding)
+    assert y.dtype == expected.dtype == dtype
+    assert relative_error(y, expected) < TOLERANCE[dtype]
+    dout = rng.standard_normal(y.shape).astype(dtype)
+    conv.zero_grad()
+    dx = conv.backward(dout)
+    dx_lesson, dW_lesson, db_lesson = conv2d_backward(dout, x, conv.W.data, s, p, rounding)
+    for fast, lesson in ((dx, dx_lesson), (conv.W.grad, dW_lesson), (conv.b.grad, db_lesson)):
+        assert fast.shape == lesson.shape and fast.dtype == lesson.dtype == dtype
+        assert relative_error(fast, lesson) < TOLERANCE[dtype]
+
+
+# (N, C, H, W, kernel, stride, padding, rounding)
+POOL_GRID = [
+    (2, 3, 4, 4, 2, None, 0, "exact"), (2, 2, 7, 7, 3, 2, 1, "exact"),
+    (2, 3, 9, 12, 3, 2, 0, "ceil"), (1, 2, 8, 10, 3, 2, 0, "floor"),
+    (2, 2, 11, 13, 5, 3, 2, "ceil"), (2, 1, 9, 14, (3, 4), (2, 3), (1, 1), "floor"),
+    (2, 2, 3, 4, 3, 2, 0, "ceil"), (2, 3, 7, 7, 3, 1, 1, "exact"),
+    (1, 2, 14, 14, 3, 1, 1, "exact"), (2, 2, 5, 5, 2, None, 0, "ceil"),
+    (1, 1, 6, 6, 1, 2, 0, "floor"),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n, c, h, w, k, s, p, rounding", POOL_GRID)
+def test_engine_pools_equal_lesson_pools(n, c, h, w, k, s, p, rounding, dtype, rng):
+    """MaxPool2d/AvgPool2d (engine) == the lesson functions, forward and backward."""
+    from dlbook.functional import avg_pool2d_backward, max_pool2d_backward
+
+    x = rng.standard_normal((n, c, h, w)).astype(dtype)
+    x[0, 0, :2, :2] = x[0, 0, 0, 0]                       # a tie: the first maximum wins
+    pool = MaxPool2d(k, s, p, rounding=rounding)
+    y = pool(x)
+    out, argmax = max_pool2d(x, k, s, p, rounding)
+    assert y.dtype == out.dtype == dtype and np.array_equal(y, out)
+    dout = rng.standard_normal(y.shape).astype(dtype)
+    dx = pool.backward(dout)
+    expected = max_pool2d_backward(dout, argmax, x.shape, k, s, p, rounding)
+    assert dx.dtype == expected.dtype == dtype
+    assert relative_error(dx, expected) < TOLERANCE[dtype]
+    pool = AvgPool2d(k, s, p, rounding=rounding)
+    y = pool(x)
+    expected = avg_pool2d(x, k, s, p, rounding)
+    assert y.dtype == expected.dtype == dtype
+    assert relative_error(y, expected) < TOLERANCE[dtype]
+    dx = pool.backward(dout)
+    expected = avg_pool2d_backward(dout, x.shape, k, s, p, rounding)
+    assert dx.dtype == expected.dtype == dtype
+    assert relative_error(dx, expected) < TOLERANCE[dtype]
+
+
+@pytest.mark.parametrize("stride, padding, extra", [((2, 3), (1, 0), (0, 0)), ((4, 4), (0, 2), (1, 0)),
+                                                    ((1, 2), (2, 1), (0, 1))])
+def test_one_phase_split_for_conv_and_pooling(stride, padding, extra, rng):
+    """Both engines' phase layouts hold phase (a, b) = z[a::sh, b::sw] of the padded input."""
+    from dlbook._engine.pooling import PhaseGrid
+
+    (sh, sw), (ph, pw), (eh, ew) = stride, padding, extra
+    x = rng.standard_normal((2, 3, 9, 10))
+    z = np.pad(x, ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew)), constant_values=-7.0)
+    grid = PhaseGrid(x.shape, (sh + 1, sw + 1), stride, padding, (1, 1), extra)
+    flat = grid.split(x, fill=-7.0).reshape((sh, sw, 2, 3, grid.hq, grid.wq))
+    for a in range(sh):
+        for b in range(sw):
+            phase = z[:, :, a::sh, b::sw]
+            assert np.array_equal(flat[a, b, :, :, :phase.shape[2], :phase.shape[3]], phase)
+    assert np.array_equal(grid.merge(grid.split(x, fill=0.0)), x)
+    kh, kw = 2 * sh, 2 * sw                                # every phase is read
+    out_hw = output_hw(x.shape, (kh, kw), stride, padding, "floor")
+    xq = engine_conv.split_phases(x, kh, kw, stride, padding, out_hw)   # (sh, sw, C, y, x, N)
+    z0 = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    for a in range(sh):
+        for b in range(sw):
+            phase = z0[:, :, a::sh, b::sw][:, :, :xq.shape[3], :xq.shape[4]]
+            assert np.array_equal(xq[a, b, :, :phase.shape[2], :phase.shape[3]],
+                                  phase.transpose(1, 2, 3, 0))
