@@ -242,11 +242,3 @@ def test_window_sizes_count_padding_but_not_the_ceil_overhang():
     assert np.array_equal(window_sizes((1, 1, 4, 4), 3, 1, 1), np.full((4, 4), 9.0))
     sizes = window_sizes((1, 1, 8, 8), 3, 2, rounding="ceil")     # windows start at 0, 2, 4, 6
     assert sizes.shape == (4, 4) and sizes[0, 0] == 9 and sizes[3, 0] == 6 and sizes[3, 3] == 4
-
-
-def test_lesson_pool_backward_checks_dout():
-    from dlbook.functional import avg_pool2d_backward
-
-    with pytest.raises(ValueError, match=r"avg_pool2d_backward: argument 'dout' has shape "
-                                         r"\(1, 1, 1, 1\), expected \(1, 1, 2, 2\)"):
-        avg_pool2d_backward(np.ones((1, 1, 1, 1)), (1, 1, 4, 4), 2)

@@ -46,20 +46,10 @@ def pool_geometry(x_shape, kernel_size, stride=None, padding=0, rounding="exact"
     return kernel, stride, padding, (oh, ow), extra
 
 
-def _check_pool(owner, x, kernel_size, stride, padding, rounding, dout=None):
-    """All argument checks of this module's functions; returns :func:`pool_geometry`.
-
-    ``x`` is the input array, or for a backward pass its shape (with ``dout`` to check).
-    """
-    if dout is None:
-        x = check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner=owner).shape
-    geometry = pool_geometry(x, kernel_size, stride, padding, rounding, owner)
-    if dout is not None:
-        want = tuple(x[:2]) + geometry[3]
-        check_array(dout, "dout", ndim=4, owner=owner)
-        if dout.shape != want:
-            raise ValueError(f"{owner}: argument 'dout' has shape {dout.shape}, expected {want}")
-    return geometry
+def _check_pool(owner, x, kernel_size, stride, padding, rounding):
+    """Check the input array, then the window arguments: returns :func:`pool_geometry`."""
+    check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner=owner)
+    return pool_geometry(x.shape, kernel_size, stride, padding, rounding, owner)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
@@ -147,7 +137,7 @@ def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None, padding
     array([[[[ 0.,  0.],
              [10.,  0.]]]])
     """
-    geometry = _check_pool("max_pool2d_backward", x_shape, kernel_size, stride, padding, rounding, dout)
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding, "max_pool2d_backward")
     (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
     n, c, h, w = x_shape
     dz = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=dout.dtype)
@@ -251,7 +241,7 @@ def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0, roun
     array([[[[1., 1.],
              [1., 1.]]]])
     """
-    geometry = _check_pool("avg_pool2d_backward", x_shape, kernel_size, stride, padding, rounding, dout)
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding, "avg_pool2d_backward")
     (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
     n, c, h, w = x_shape
     share = dout / window_sizes(x_shape, kernel_size, stride, padding, rounding).astype(dout.dtype)
