@@ -58,17 +58,13 @@ class Workspace:
         return kept[:size].reshape(shape)
 
 
-def is_pointwise(kernel, stride, padding):
-    return kernel == (1, 1) and stride == (1, 1) and padding == (0, 0)
-
-
 def conv2d_forward(x, W, b, stride, padding, out_hw, workspace, keep):
     """``(u, cache)``: eq. (29) for an NCHW batch, and what :func:`conv2d_backward` needs."""
     n = x.shape[0]
     c_out, c, kh, kw = W.shape
     oh, ow = out_hw
     w2 = W.reshape(c_out, -1)
-    if is_pointwise((kh, kw), stride, padding):
+    if (kh, kw) == stride == (1, 1) and padding == (0, 0):     # 1x1: x is its own columns
         x3 = x.reshape(n, c, oh * ow)
         u = np.matmul(w2, x3)                                   # (N, C_out, OH*OW)
         if b is not None:
@@ -90,7 +86,7 @@ def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
     n = x_shape[0]
     c_out, _, kh, kw = W.shape
     w2 = W.reshape(c_out, -1)
-    if is_pointwise((kh, kw), stride, padding):                 # cols is x as (N, C, H*W)
+    if (kh, kw) == stride == (1, 1) and padding == (0, 0):     # cols is x as (N, C, H*W)
         d3 = dout.astype(w2.dtype, copy=False).reshape(n, c_out, -1)
         dW = np.matmul(d3, cols.transpose(0, 2, 1)).sum(axis=0)
         return np.matmul(w2.T, d3).reshape(x_shape), dW.reshape(W.shape), d3.sum(axis=(0, 2))
@@ -103,11 +99,15 @@ def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
     return col2im_batch_last(dcols, x_shape, kh, kw, stride, padding, (oh, ow)), dW, db
 
 
-def split_phases(x, kh, kw, stride, padding, out_hw):
-    """The padded input, channels first and batch last, split into stride phases.
+def im2col_batch_last(x, kh, kw, stride, padding, out_hw, out=None):
+    """im2col with the columns ordered ``(i, j, n)``, read from the stride phases.
 
-    ``xq[a, b, c, y, x, n] = z[n, c, a + sh*y, b + sw*x]`` (``z`` the padded input).
-    Phases no window reads (``a >= kh`` or ``b >= kw``) stay 0.
+    ``cols[(c*kh + p)*kw + q, (i*OW + j)*N + n] = z[n, c, i*sh + p, j*sw + q]``.  The
+    padded input is first split into its phases, channels first and batch last:
+    ``xq[a, b, c, y, x, n] = z[n, c, a + sh*y, b + sw*x]`` (phases no window reads,
+    ``a >= kh`` or ``b >= kw``, are left out).  All offsets ``(p, q)`` that read the same
+    phase ``(a, b)`` are then one strided view of it, copied at once.  ``out`` is an
+    optional flat buffer to fill.
     """
     n, c = x.shape[:2]
     (sh, sw), (oh, ow) = stride, out_hw
@@ -116,22 +116,9 @@ def split_phases(x, kh, kw, stride, padding, out_hw):
     for a, b, (ys, xs), (rows, cols) in phase_blocks(x.shape, stride, padding, (hq, wq),
                                                      (kh, kw)):
         xq[a, b, :, ys, xs] = x[:, :, rows, cols].transpose(1, 2, 3, 0)
-    return xq
-
-
-def im2col_batch_last(x, kh, kw, stride, padding, out_hw, out=None):
-    """im2col with the columns ordered ``(i, j, n)``, read from the stride phases.
-
-    ``cols[(c*kh + p)*kw + q, (i*OW + j)*N + n] = z[n, c, i*sh + p, j*sw + q]``.  All
-    offsets ``(p, q)`` that read the same phase ``(a, b)`` are one strided view of it,
-    copied at once.  ``out`` is an optional flat buffer to fill.
-    """
-    n, c = x.shape[:2]
-    (sh, sw), (oh, ow) = stride, out_hw
     size = c * kh * kw * n * oh * ow
     cols = np.empty(size, dtype=x.dtype) if out is None else out[:size]
     dst = cols.reshape(c, kh, kw, oh, ow, n)
-    xq = split_phases(x, kh, kw, stride, padding, out_hw)
     for a in range(min(sh, kh)):
         for b in range(min(sw, kw)):
             image = xq[a, b]                                   # (C, HQ, WQ, N)
@@ -148,7 +135,7 @@ def col2im_batch_last(cols, x_shape, kh, kw, stride, padding, out_hw):
     (ph, pw), (sh, sw), (oh, ow) = padding, stride, out_hw
     blocks = cols.reshape(c, kh, kw, oh, ow, n)
     hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
-    dxq = np.zeros((sh, sw, c, hq, wq, n), dtype=cols.dtype)   # phases, as split_phases
+    dxq = np.zeros((sh, sw, c, hq, wq, n), dtype=cols.dtype)   # phases, as in im2col
     un_max = -(-kw // sw)
     slab = max(1, COL2IM_SLAB_BYTES // ((un_max * ow + wq) * hq * n * cols.itemsize))
     # One array for the partial sums of every phase and slab, allocated once per call.

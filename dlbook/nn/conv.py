@@ -8,7 +8,7 @@ from dlbook._checks import (check_array, check_channels, check_dtype, check_int,
                             check_same_dtype)
 from dlbook._engine import conv as engine
 from dlbook._random import as_generator
-from dlbook.functional.conv import CONV_ROUNDINGS, output_hw
+from dlbook.functional.conv import CONV_ROUNDINGS, conv_output_size
 from dlbook.init import get_initializer, zeros
 from dlbook.nn.module import Module, Parameter
 
@@ -98,8 +98,9 @@ class Conv2d(Module):
 
     def output_shape(self, x_shape):
         """``(N, out_channels, OH, OW)`` for an input of shape ``x_shape`` (eq. (30))."""
-        oh, ow = output_hw(x_shape, self.kernel_size, self.stride, self.padding, self.rounding,
-                           "Conv2d")
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+        oh = conv_output_size(x_shape[2], kh, sh, ph, self.rounding, owner="Conv2d", dim="height")
+        ow = conv_output_size(x_shape[3], kw, sw, pw, self.rounding, owner="Conv2d", dim="width")
         return (x_shape[0], self.out_channels, oh, ow)
 
     def _check_input(self, x):
@@ -108,13 +109,13 @@ class Conv2d(Module):
         check_channels(x, self.in_channels, owner="Conv2d",
                        wanted=f"the layer expects in_channels={self.in_channels}")
         check_same_dtype(x, self.W.data.dtype, owner="Conv2d")
-        return self.output_shape(x.shape)[2:]
 
     def forward(self, x):
-        out_hw = self._check_input(x)
+        self._check_input(x)
+        _, _, oh, ow = self.output_shape(x.shape)
         b = None if self.b is None else self.b.data
         u, self._cache = engine.conv2d_forward(x, self.W.data, b, self.stride, self.padding,
-                                               out_hw, self._workspace, self.training)
+                                               (oh, ow), self._workspace, self.training)
         return u
 
     def backward(self, dout):
