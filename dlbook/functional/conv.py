@@ -27,8 +27,8 @@ ROUNDINGS = ("exact", "floor", "ceil")
 CONV_ROUNDINGS = ("exact", "floor")    # a convolution window never hangs over the edge
 
 
-def conv_output_size(input_size, kernel_size, stride=1, padding=0, rounding="exact",
-                     *, owner="conv_output_size", dim=None):
+def conv_output_size(input_size, kernel_size, stride=1, padding=0,
+                     rounding="exact", *, owner="conv_output_size", dim=None):
     r"""Output length of a convolution or pooling along one axis (notes eq. (30)).
 
     .. math:: O = \frac{I + 2P - F}{S} + 1
@@ -75,11 +75,13 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0, rounding="exa
     ...
     ValueError: conv_output_size: stride=2 and padding=0 give a fractional output size 5.5 ...
     """
-    I, F, S, P = _check_output_size(input_size, kernel_size, stride, padding, rounding, owner, dim)
+    I, F, S, P = _check_output_size(input_size, kernel_size, stride, padding,
+                                    rounding, owner, dim)
     if rounding == "ceil":
-        O = -(-(I + 2 * P - F) // S) + 1                  # ceil((I + 2P - F) / S) + 1
-        return O if (O - 1) * S < I + P else O - 1        # no window starts in the right padding
-    return (I + 2 * P - F) // S + 1                       # exact (checked above) or floor
+        O = -(-(I + 2 * P - F) // S) + 1        # ceil((I + 2P - F) / S) + 1
+        # ... unless the last window would start in the right padding
+        return O if (O - 1) * S < I + P else O - 1
+    return (I + 2 * P - F) // S + 1             # exact (checked) or floor
 
 
 def _check_output_size(input_size, kernel_size, stride, padding, rounding, owner, dim):
@@ -159,6 +161,12 @@ def output_hw(x_shape, kernel, stride, padding, rounding="exact", owner="conv2d"
                                                ("height", "width")))
 
 
+# One line at the top of each public function of this module; all share _check_conv.
+
+def _check_naive(x, W, b, stride, padding):
+    return _check_conv("conv2d_naive", stride, padding, x=x, W=W, b=b)
+
+
 def _check_im2col(x, kh, kw, stride, padding, rounding):
     return _check_conv("im2col", stride, padding, rounding, x=x, kernel=(kh, kw))
 
@@ -166,6 +174,14 @@ def _check_im2col(x, kh, kw, stride, padding, rounding):
 def _check_col2im(cols, x_shape, kh, kw, stride, padding, rounding):
     return _check_conv("col2im", stride, padding, rounding, x_shape=x_shape, kernel=(kh, kw),
                        cols=cols)
+
+
+def _check_conv2d(x, W, b, stride, padding, rounding):
+    return _check_conv("conv2d", stride, padding, rounding, x=x, W=W, b=b)
+
+
+def _check_conv2d_backward(dout, x, W, stride, padding, rounding):
+    return _check_conv("conv2d_backward", stride, padding, rounding, x=x, W=W, dout=dout)
 
 
 def _check_conv(owner, stride, padding, rounding="exact", *, x=None, x_shape=None, kernel=None,
@@ -247,14 +263,16 @@ def im2col(x, kh, kw, stride=1, padding=0, rounding="exact"):
            [3., 4., 6., 7.],
            [4., 5., 7., 8.]])
     """
-    (sh, sw), (ph, pw), (oh, ow) = _check_im2col(x, kh, kw, stride, padding, rounding)
+    geometry = _check_im2col(x, kh, kw, stride, padding, rounding)
+    (sh, sw), (ph, pw), (oh, ow) = geometry
     n, c = x.shape[:2]
-    z = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))        # zeros around every image
+    z = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))    # zeros around
     cols = np.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
     for p in range(kh):
         for q in range(kw):
-            window_pq = z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]   # (N, C, OH, OW)
-            cols[:, p, q] = window_pq.transpose(1, 0, 2, 3)
+            # z[n, c, i*sh + p, j*sw + q] for all n, c, i, j: (N, C, OH, OW)
+            z_pq = z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]
+            cols[:, p, q] = z_pq.transpose(1, 0, 2, 3)
     return cols.reshape(c * kh * kw, n * oh * ow)
 
 
@@ -290,14 +308,16 @@ def col2im(cols, x_shape, kh, kw, stride=1, padding=0, rounding="exact"):
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    (sh, sw), (ph, pw), (oh, ow) = _check_col2im(cols, x_shape, kh, kw, stride, padding, rounding)
+    geometry = _check_col2im(cols, x_shape, kh, kw, stride, padding, rounding)
+    (sh, sw), (ph, pw), (oh, ow) = geometry
     n, c, h, w = x_shape
     blocks = cols.reshape(c, kh, kw, n, oh, ow)
     dz = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
     for p in range(kh):
         for q in range(kw):
-            dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += blocks[:, p, q].transpose(1, 0, 2, 3)
-    return dz[:, :, ph:ph + h, pw:pw + w].copy()
+            block_pq = blocks[:, p, q].transpose(1, 0, 2, 3)   # (N, C, OH, OW)
+            dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += block_pq
+    return dz[:, :, ph:ph + h, pw:pw + w].copy()        # drop the padding
 
 
 def conv2d(x, W, b=None, stride=1, padding=0, rounding="exact"):
@@ -307,8 +327,9 @@ def conv2d(x, W, b=None, stride=1, padding=0, rounding="exact"):
 
     Column ``(n, i, j)`` of ``cols`` is the window of output ``(i, j)`` of sample ``n``,
     row ``k`` of ``W_2`` the flattened filter ``k``: their product is the sum of eq. (29).
-    ``i`` and ``p`` run down the rows (height), ``j`` and ``q`` along them; the notes
-    index width first, see :mod:`dlbook.functional.conv`.
+    ``i`` and ``p`` run down the rows (height, :math:`k_h = H_f`), ``j`` and ``q`` along
+    them (width, :math:`k_w = W_f`): the notes' eq. (29) names the width first, so its
+    two spatial indices are in the other order (see :func:`conv2d_naive`).
 
     Parameters
     ----------
@@ -337,10 +358,10 @@ def conv2d(x, W, b=None, stride=1, padding=0, rounding="exact"):
     array([[[[6., 6.],
              [6., 6.]]]])
     """
-    stride, padding, (oh, ow) = _check_conv("conv2d", stride, padding, rounding, x=x, W=W, b=b)
+    _, _, (oh, ow) = _check_conv2d(x, W, b, stride, padding, rounding)
     c_out, _, kh, kw = W.shape
-    cols = im2col(x, kh, kw, stride, padding, rounding)       # (C*kh*kw, N*OH*OW)
-    u = W.reshape(c_out, -1) @ cols                           # (C_out, N*OH*OW)
+    cols = im2col(x, kh, kw, stride, padding, rounding)   # (C*kh*kw, N*OH*OW)
+    u = W.reshape(c_out, -1) @ cols                       # (C_out, N*OH*OW)
     if b is not None:
         u += b[:, None]
     return u.reshape(c_out, x.shape[0], oh, ow).transpose(1, 0, 2, 3)
@@ -387,14 +408,15 @@ def conv2d_backward(dout, x, W, stride=1, padding=0, rounding="exact"):
     >>> db
     array([4.])
     """
-    _check_conv("conv2d_backward", stride, padding, rounding, x=x, W=W, dout=dout)
+    _check_conv2d_backward(dout, x, W, stride, padding, rounding)
     c_out, _, kh, kw = W.shape
-    cols = im2col(x, kh, kw, stride, padding, rounding)       # as in the forward pass
-    D = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)         # (C_out, N*OH*OW)
+    cols = im2col(x, kh, kw, stride, padding, rounding)   # as in conv2d
+    D = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)     # (C_out, N*OH*OW)
     dW = (D @ cols.T).reshape(W.shape)
     db = D.sum(axis=1)
-    dcols = W.reshape(c_out, -1).T @ D                        # (C*kh*kw, N*OH*OW)
-    return col2im(dcols, x.shape, kh, kw, stride, padding, rounding), dW, db
+    dcols = W.reshape(c_out, -1).T @ D                    # (C*kh*kw, N*OH*OW)
+    dx = col2im(dcols, x.shape, kh, kw, stride, padding, rounding)
+    return dx, dW, db
 
 
 def conv2d_naive(x, W, b=None, stride=1, padding=0):
@@ -436,7 +458,7 @@ def conv2d_naive(x, W, b=None, stride=1, padding=0):
     array([[[[6., 6.],
              [6., 6.]]]])
     """
-    (sh, sw), (ph, pw), (oh, ow) = _check_conv("conv2d_naive", stride, padding, x=x, W=W, b=b)
+    (sh, sw), (ph, pw), (oh, ow) = _check_naive(x, W, b, stride, padding)
     c_out, c_in, kh, kw = W.shape
     z = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     u = np.zeros((x.shape[0], c_out, oh, ow), dtype=np.result_type(x, W))
@@ -448,6 +470,7 @@ def conv2d_naive(x, W, b=None, stride=1, padding=0):
                     for c in range(c_in):
                         for p in range(kh):
                             for q in range(kw):
-                                total += z[n, c, i * sh + p, j * sw + q] * W[k, c, p, q]
+                                z_ijc = z[n, c, i*sh + p, j*sw + q]
+                                total += z_ijc * W[k, c, p, q]
                     u[n, k, i, j] = total
     return u

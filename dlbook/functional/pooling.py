@@ -52,6 +52,14 @@ def _check_pool(owner, x, kernel_size, stride, padding, rounding):
     return pool_geometry(x.shape, kernel_size, stride, padding, rounding, owner)
 
 
+def _check_max_pool2d(x, kernel_size, stride, padding, rounding):
+    return _check_pool("max_pool2d", x, kernel_size, stride, padding, rounding)
+
+
+def _check_avg_pool2d(x, kernel_size, stride, padding, rounding):
+    return _check_pool("avg_pool2d", x, kernel_size, stride, padding, rounding)
+
+
 def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
     """Maximum over each window; returns ``(out, argmax)`` for :func:`max_pool2d_backward`.
 
@@ -90,22 +98,23 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
     array([[3, 0],
            [2, 0]])
     """
-    geometry = _check_pool("max_pool2d", x, kernel_size, stride, padding, rounding)
+    geometry = _check_max_pool2d(x, kernel_size, stride, padding, rounding)
     (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
-    z = np.pad(x, ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew)), constant_values=-np.inf)
+    pad = ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew))   # + ceil overhang
+    z = np.pad(x, pad, constant_values=-np.inf)
     out = np.full(x.shape[:2] + (oh, ow), -np.inf, dtype=x.dtype)
     argmax = np.zeros(out.shape, dtype=int)
     for p in range(kh):
         for q in range(kw):
-            window_pq = z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]   # (N, C, OH, OW)
-            better = window_pq > out        # strict: on a tie the earlier offset stays
-            out[better] = window_pq[better]
+            z_pq = z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]
+            better = z_pq > out     # strict: on a tie the earlier offset stays
+            out[better] = z_pq[better]
             argmax[better] = p * kw + q
     return out, argmax
 
 
-def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None, padding=0,
-                        rounding="exact"):
+def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None,
+                        padding=0, rounding="exact"):
     """Route each output gradient to the input position that won the max.
 
     For each window offset ``(p, q)``, the outputs whose winner sat there add their
@@ -137,17 +146,20 @@ def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None, padding
     array([[[[ 0.,  0.],
              [10.,  0.]]]])
     """
-    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding, "max_pool2d_backward")
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding,
+                             "max_pool2d_backward")
     (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
     n, c, h, w = x_shape
     dz = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=dout.dtype)
     for p in range(kh):
         for q in range(kw):
-            dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += dout * (argmax == p * kw + q)
-    return dz[:, :, ph:ph + h, pw:pw + w].copy()
+            won = argmax == p * kw + q              # (N, C, OH, OW)
+            dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += dout * won
+    return dz[:, :, ph:ph + h, pw:pw + w].copy()        # drop the padding
 
 
-def window_sizes(x_shape, kernel_size, stride=None, padding=0, rounding="exact"):
+def window_sizes(x_shape, kernel_size, stride=None, padding=0,
+                 rounding="exact"):
     """How many pixels of the padded input each pooling window covers: ``(OH, OW)``.
 
     ``kh*kw`` everywhere (padding counts, as PyTorch's ``count_include_pad=True``),
@@ -162,10 +174,12 @@ def window_sizes(x_shape, kernel_size, stride=None, padding=0, rounding="exact")
            [4., 4., 2.],
            [2., 2., 1.]])
     """
-    (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = pool_geometry(
-        x_shape, kernel_size, stride, padding, rounding, "window_sizes")
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding,
+                             "window_sizes")
+    (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
     h, w = x_shape[2:]
-    inside = np.pad(np.ones((h + 2 * ph, w + 2 * pw)), ((0, eh), (0, ew)))  # 0 = overhang
+    ones = np.ones((h + 2 * ph, w + 2 * pw))         # the padded input
+    inside = np.pad(ones, ((0, eh), (0, ew)))        # 0 on the ceil overhang
     count = np.zeros((oh, ow))
     for p in range(kh):
         for q in range(kw):
@@ -204,17 +218,19 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
     array([[0.44444444, 0.44444444],
            [0.44444444, 0.44444444]])
     """
-    geometry = _check_pool("avg_pool2d", x, kernel_size, stride, padding, rounding)
+    geometry = _check_avg_pool2d(x, kernel_size, stride, padding, rounding)
     (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
     z = np.pad(x, ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew)))
     total = np.zeros(x.shape[:2] + (oh, ow), dtype=x.dtype)
     for p in range(kh):
         for q in range(kw):
             total += z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]
-    return total / window_sizes(x.shape, kernel_size, stride, padding, rounding).astype(x.dtype)
+    sizes = window_sizes(x.shape, kernel_size, stride, padding, rounding)
+    return total / sizes.astype(x.dtype)
 
 
-def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0, rounding="exact"):
+def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0,
+                        rounding="exact"):
     """Spread each output gradient evenly over its window.
 
     Each input of a window gets ``dout / window size``; overlapping windows add up.
@@ -241,12 +257,14 @@ def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0, roun
     array([[[[1., 1.],
              [1., 1.]]]])
     """
-    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding, "avg_pool2d_backward")
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding,
+                             "avg_pool2d_backward")
     (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
     n, c, h, w = x_shape
-    share = dout / window_sizes(x_shape, kernel_size, stride, padding, rounding).astype(dout.dtype)
+    sizes = window_sizes(x_shape, kernel_size, stride, padding, rounding)
+    share = dout / sizes.astype(dout.dtype)
     dz = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=dout.dtype)
     for p in range(kh):
         for q in range(kw):
             dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += share
-    return dz[:, :, ph:ph + h, pw:pw + w].copy()
+    return dz[:, :, ph:ph + h, pw:pw + w].copy()        # drop the padding
