@@ -59,25 +59,26 @@ class Workspace:
 
 
 def conv2d_forward(x, W, b, stride, padding, out_hw, workspace, keep):
-    """``(u, cache)``: eq. (29) for an NCHW batch, and what :func:`conv2d_backward` needs."""
+    """``(u, cache)``: eq. (29) for a batch, and what backward needs."""
     n = x.shape[0]
     c_out, c, kh, kw = W.shape
     oh, ow = out_hw
     w2 = W.reshape(c_out, -1)
-    if (kh, kw) == stride == (1, 1) and padding == (0, 0):     # 1x1: x is its own columns
-        x3 = x.reshape(n, c, oh * ow)
-        u = np.matmul(w2, x3)                                   # (N, C_out, OH*OW)
+    if (kh, kw) == stride == (1, 1) and padding == (0, 0):
+        x3 = x.reshape(n, c, oh * ow)       # 1x1: x is its own columns
+        u = np.matmul(w2, x3)               # (N, C_out, OH*OW)
         if b is not None:
             u += b[:, None]
         return u.reshape(n, c_out, oh, ow), (x.shape, x3, out_hw)
     m = n * oh * ow
-    cols = im2col_batch_last(x, kh, kw, stride, padding, out_hw,
-                             out=workspace.get("cols", (w2.shape[1] * m,), x.dtype, keep))
+    buffer = workspace.get("cols", (w2.shape[1] * m,), x.dtype, keep)
+    cols = im2col_batch_last(x, kh, kw, stride, padding, out_hw, buffer)
     u = workspace.get("out", (c_out, m), x.dtype, keep)
-    np.matmul(w2, cols, out=u)                                   # (C_out, OH*OW*N)
+    np.matmul(w2, cols, out=u)              # (C_out, OH*OW*N)
     if b is not None:
         u += b[:, None]
-    return u.reshape(c_out, oh, ow, n).transpose(3, 0, 1, 2).copy(), (x.shape, cols, out_hw)
+    u = u.reshape(c_out, oh, ow, n).transpose(3, 0, 1, 2).copy()
+    return u, (x.shape, cols, out_hw)
 
 
 def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
@@ -86,17 +87,20 @@ def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
     n = x_shape[0]
     c_out, _, kh, kw = W.shape
     w2 = W.reshape(c_out, -1)
-    if (kh, kw) == stride == (1, 1) and padding == (0, 0):     # cols is x as (N, C, H*W)
+    if (kh, kw) == stride == (1, 1) and padding == (0, 0):
         d3 = dout.astype(w2.dtype, copy=False).reshape(n, c_out, -1)
-        dW = np.matmul(d3, cols.transpose(0, 2, 1)).sum(axis=0)
-        return np.matmul(w2.T, d3).reshape(x_shape), dW.reshape(W.shape), d3.sum(axis=(0, 2))
+        x3 = cols                           # 1x1: x as (N, C, H*W)
+        dW = np.matmul(d3, x3.transpose(0, 2, 1)).sum(axis=0)
+        dx = np.matmul(w2.T, d3).reshape(x_shape)
+        return dx, dW.reshape(W.shape), d3.sum(axis=(0, 2))
     d2 = workspace.get("out", (c_out, oh, ow, n), w2.dtype, keep)
-    np.copyto(d2, dout.transpose(1, 2, 3, 0))                   # (C_out, OH, OW, N)
+    np.copyto(d2, dout.transpose(1, 2, 3, 0))   # (C_out, OH, OW, N)
     d2 = d2.reshape(c_out, -1)
     db = d2.sum(axis=1)
     dW = (d2 @ cols.T).reshape(W.shape)
-    dcols = np.matmul(w2.T, d2, out=cols)        # the columns are used up: reuse them
-    return col2im_batch_last(dcols, x_shape, kh, kw, stride, padding, (oh, ow)), dW, db
+    dcols = np.matmul(w2.T, d2, out=cols)   # cols are used up: reuse them
+    dx = col2im_batch_last(dcols, x_shape, kh, kw, stride, padding, (oh, ow))
+    return dx, dW, db
 
 
 def im2col_batch_last(x, kh, kw, stride, padding, out_hw, out=None):

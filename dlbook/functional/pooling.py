@@ -107,7 +107,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
     for p in range(kh):
         for q in range(kw):
             z_pq = z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]
-            better = z_pq > out     # strict: on a tie the earlier offset stays
+            better = z_pq > out     # strict: a tie keeps the earlier offset
             out[better] = z_pq[better]
             argmax[better] = p * kw + q
     return out, argmax

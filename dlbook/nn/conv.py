@@ -114,8 +114,9 @@ class Conv2d(Module):
         self._check_input(x)
         _, _, oh, ow = self.output_shape(x.shape)
         b = None if self.b is None else self.b.data
-        u, self._cache = engine.conv2d_forward(x, self.W.data, b, self.stride, self.padding,
-                                               (oh, ow), self._workspace, self.training)
+        u, self._cache = engine.conv2d_forward(
+            x, self.W.data, b, self.stride, self.padding, (oh, ow),
+            self._workspace, self.training)
         return u
 
     def backward(self, dout):
