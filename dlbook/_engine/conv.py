@@ -36,12 +36,13 @@ COL2IM_SLAB_BYTES = 1 << 20
 class Workspace:
     """Arrays a layer keeps between training steps, by role ("cols", "out").
 
-    A fresh array of many megabytes comes as new pages from the kernel, so filling it
-    costs a page fault per page and freeing it a page-table teardown: about 2 ms per
-    step for AlexNet conv1's 35 MB of columns.  In training the layer therefore keeps
-    arrays of :data:`KEEP_BYTES` or more.  Smaller ones are left to the allocator, which
-    hands back recently freed memory that is still in cache: keeping every array made
-    LeNet train about a quarter slower.  Outside training nothing is kept.
+    A fresh array of many megabytes comes as new pages from the kernel, so
+    filling it costs a page fault per page and freeing it a page-table
+    teardown: about 2 ms per step for AlexNet conv1's 35 MB of columns.  In
+    training the layer therefore keeps arrays of ``KEEP_BYTES`` or more.
+    Smaller ones are left to the allocator, which hands back recently freed
+    memory that is still in cache: keeping every array made LeNet train about
+    a quarter slower.  Outside training nothing is kept.
     """
 
     def __init__(self):
@@ -104,65 +105,74 @@ def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
 
 
 def im2col_batch_last(x, kh, kw, stride, padding, out_hw, out=None):
-    """im2col with the columns ordered ``(i, j, n)``, read from the stride phases.
+    """im2col with columns ordered ``(i, j, n)``, read from stride phases.
 
-    ``cols[(c*kh + p)*kw + q, (i*OW + j)*N + n] = z[n, c, i*sh + p, j*sw + q]``.  The
-    padded input is first split into its phases, channels first and batch last:
-    ``xq[a, b, c, y, x, n] = z[n, c, a + sh*y, b + sw*x]`` (phases no window reads,
-    ``a >= kh`` or ``b >= kw``, are left out).  All offsets ``(p, q)`` that read the same
-    phase ``(a, b)`` are then one strided view of it, copied at once.  ``out`` is an
-    optional flat buffer to fill.
+    ``cols[(c*kh + p)*kw + q, (i*OW + j)*N + n] = z[n, c, i*sh+p, j*sw+q]``.
+    The padded input is first split into its phases, channels first and batch
+    last: ``xq[a, b, c, y, x, n] = z[n, c, a + sh*y, b + sw*x]`` (phases no
+    window reads, ``a >= kh`` or ``b >= kw``, are left out).  All offsets
+    ``(p, q)`` that read the same phase ``(a, b)`` are then one strided view of
+    it, copied at once.  ``out`` is an optional flat buffer to fill.
     """
     n, c = x.shape[:2]
     (sh, sw), (oh, ow) = stride, out_hw
     hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
     xq = np.zeros((sh, sw, c, hq, wq, n), dtype=x.dtype)
-    for a, b, (ys, xs), (rows, cols) in phase_blocks(x.shape, stride, padding, (hq, wq),
-                                                     (kh, kw)):
+    blocks = phase_blocks(x.shape, stride, padding, (hq, wq), (kh, kw))
+    for a, b, (ys, xs), (rows, cols) in blocks:
         xq[a, b, :, ys, xs] = x[:, :, rows, cols].transpose(1, 2, 3, 0)
     size = c * kh * kw * n * oh * ow
     cols = np.empty(size, dtype=x.dtype) if out is None else out[:size]
     dst = cols.reshape(c, kh, kw, oh, ow, n)
     for a in range(min(sh, kh)):
         for b in range(min(sw, kw)):
-            image = xq[a, b]                                   # (C, HQ, WQ, N)
+            image = xq[a, b]                            # (C, HQ, WQ, N)
             s_c, s_y, s_x, s_n = image.strides
-            shape = (c, len(range(a, kh, sh)), len(range(b, kw, sw)), oh, ow, n)
-            np.copyto(dst[:, a::sh, b::sw], as_strided(
-                image, shape=shape, strides=(s_c, s_y, s_x, s_y, s_x, s_n), writeable=False))
+            tn, un = len(range(a, kh, sh)), len(range(b, kw, sw))
+            view = as_strided(image, shape=(c, tn, un, oh, ow, n),
+                              strides=(s_c, s_y, s_x, s_y, s_x, s_n),
+                              writeable=False)
+            np.copyto(dst[:, a::sh, b::sw], view)
     return cols.reshape(c * kh * kw, n * oh * ow)
 
 
 def col2im_batch_last(cols, x_shape, kh, kw, stride, padding, out_hw):
-    """The adjoint of :func:`im2col_batch_last`: add each column back onto its window."""
+    """The adjoint of :func:`im2col_batch_last`: add columns onto windows."""
     n, c, h, w = x_shape
     (ph, pw), (sh, sw), (oh, ow) = padding, stride, out_hw
     blocks = cols.reshape(c, kh, kw, oh, ow, n)
     hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
-    dxq = np.zeros((sh, sw, c, hq, wq, n), dtype=cols.dtype)   # phases, as in im2col
+    # The gradient's phases, laid out as im2col_batch_last's xq.
+    dxq = np.zeros((sh, sw, c, hq, wq, n), dtype=cols.dtype)
     un_max = -(-kw // sw)
-    slab = max(1, COL2IM_SLAB_BYTES // ((un_max * ow + wq) * hq * n * cols.itemsize))
-    # One array for the partial sums of every phase and slab, allocated once per call.
+    slab_bytes = (un_max * ow + wq) * hq * n * cols.itemsize
+    slab = max(1, COL2IM_SLAB_BYTES // slab_bytes)     # channels at a time
+    # One array for the partial sums of every phase and slab, allocated once.
     scratch = np.empty(un_max * min(slab, c) * hq * ow * n, dtype=cols.dtype)
     for a in range(min(sh, kh)):
         for b in range(min(sw, kw)):
             tn, un = len(range(a, kh, sh)), len(range(b, kw, sw))
             for c0 in range(0, c, slab):
-                image, part = dxq[a, b, c0:c0 + slab], blocks[c0:c0 + slab]
-                # Sum the row offsets t first, into one image per column offset u:
-                # those additions are whole contiguous blocks, not rows of OW*N numbers.
+                image = dxq[a, b, c0:c0 + slab]
+                part = blocks[c0:c0 + slab]
+                # Sum the row offsets t first, into one image per column
+                # offset u: those additions are whole contiguous blocks,
+                # not rows of OW*N numbers.
                 shape = (un,) + image.shape[:2] + (ow, n)
                 acc = scratch[:math.prod(shape)].reshape(shape)
                 acc.fill(0)
+                acc_rows = acc.transpose(1, 0, 2, 3, 4)
                 for t in range(tn):
-                    acc.transpose(1, 0, 2, 3, 4)[:, :, t:t + oh] += part[:, a + sh * t, b::sw]
+                    acc_rows[:, :, t:t + oh] += part[:, a + sh * t, b::sw]
                 for u in range(un):
                     image[:, :, u:u + ow] += acc[u]
-    # With rounding="floor" the last rows/columns may lie in no window: they stay zero.
+    # With rounding="floor" the last rows/columns may lie in no window: they
+    # stay zero.
     covered = sh * hq >= h + ph and sw * wq >= w + pw
     dx = (np.empty if covered else np.zeros)(x_shape, dtype=cols.dtype)
-    # Every phase, also those no window reads (a >= kh): their pixels get the zeros.
-    for a, b, (ys, xs), (rows, cols_) in phase_blocks(x_shape, stride, padding, (hq, wq),
-                                                      (sh, sw)):
+    # Every phase, also those no window reads (a >= kh): their pixels get the
+    # zeros.
+    blocks_of_x = phase_blocks(x_shape, stride, padding, (hq, wq), (sh, sw))
+    for a, b, (ys, xs), (rows, cols_) in blocks_of_x:
         dx[:, :, rows, cols_] = dxq[a, b, :, ys, xs].transpose(3, 0, 1, 2)
     return dx

@@ -16,24 +16,26 @@ from __future__ import annotations
 def phase_lines(size, pad, stride, a, length):
     """Lines ``y < length`` of phase ``a`` that hold input lines (not padding).
 
-    Along one axis, line ``y`` of phase ``a`` is padded line ``a + stride*y``, input
-    line ``a + stride*y - pad``; it lies in ``[0, size)`` for ``first <= y < stop``.
-    Returns ``(first, stop, input_slice)``; ``first >= stop`` when no line does.
+    Along one axis, line ``y`` of phase ``a`` is padded line ``a + stride*y``,
+    input line ``a + stride*y - pad``; it lies in ``[0, size)`` for
+    ``first <= y < stop``.  Returns ``(first, stop, input_slice)``;
+    ``first >= stop`` when no line does.
     """
     first = max(0, -(-(pad - a) // stride))
     stop = min(length, -(-(size + pad - a) // stride))
     start = a + stride * first - pad
-    return first, stop, slice(start, start + stride * (stop - first - 1) + 1, stride)
+    end = start + stride * (stop - first - 1) + 1
+    return first, stop, slice(start, end, stride)
 
 
 def phase_blocks(x_shape, stride, padding, phase_hw, phases):
-    """Yield ``(a, b, (ys, xs), (rows, cols))`` for the phases ``a < phases[0], b < phases[1]``.
+    """Yield ``(a, b, (ys, xs), (rows, cols))`` for phases ``(a, b) < phases``.
 
-    ``(ys, xs)`` are the slices of phase image ``(a, b)`` (of size ``phase_hw``) that
-    hold input pixels, ``(rows, cols)`` the slices of the unpadded ``(N, C, H, W)`` input
-    they hold.  Copying along these pairs splits an input into its phases; copying
-    back merges phases into an input-shaped array.  Phases without input pixels are
-    skipped (their content is padding only).
+    ``(ys, xs)`` are the slices of phase image ``(a, b)`` (of size
+    ``phase_hw``) that hold input pixels, ``(rows, cols)`` the slices of the
+    unpadded ``(N, C, H, W)`` input they hold.  Copying along these pairs
+    splits an input into its phases; copying back merges phases into an
+    input-shaped array.  Phases of padding only are skipped.
     """
     h, w = x_shape[2:]
     (ph, pw), (sh, sw) = padding, stride

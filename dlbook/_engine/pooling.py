@@ -16,28 +16,31 @@ from dlbook._engine.phases import phase_blocks
 
 
 class PhaseGrid:
-    """Where every window element of a pooling lives in a flat, phase-split buffer.
+    """Where every window element of a pooling lives in a flat phase buffer.
 
-    The padded input ``z`` is stored as ``grid[a*sw + b, n, c, y, x] = z[n, c, a + sh*y,
-    b + sw*x]``, each of the ``sh*sw`` phases flattened to one row of length
-    ``L = N*C*Hq*Wq``.  Output ``(n, c, i, j)`` sits at flat position
-    ``t = ((n*C + c)*Hq + i)*Wq + j`` and its window element ``(p, q)`` at ``t + shift``
-    in phase ``(p % sh, q % sw)``, with ``shift = (p // sh)*Wq + q // sw``.  Positions
-    ``t`` with ``i >= OH`` or ``j >= OW`` are computed too (cheaper than skipping them)
-    and dropped by :meth:`outputs`.
+    The padded input ``z`` is stored as
+    ``grid[a*sw + b, n, c, y, x] = z[n, c, a + sh*y, b + sw*x]``, each of the
+    ``sh*sw`` phases flattened to one row of length ``L = N*C*Hq*Wq``.  Output
+    ``(n, c, i, j)`` sits at flat position ``t = ((n*C + c)*Hq + i)*Wq + j``
+    and its window element ``(p, q)`` at ``t + shift`` in phase
+    ``(p % sh, q % sw)``, with ``shift = (p // sh)*Wq + q // sw``.  Positions
+    ``t`` with ``i >= OH`` or ``j >= OW`` are computed too (cheaper than
+    skipping them) and dropped by :meth:`outputs`.
     """
 
     def __init__(self, x_shape, kernel, stride, padding, out_hw, extra):
         n, c, h, w = x_shape
         (sh, sw), (ph, pw), (eh, ew) = stride, padding, extra
-        self.x_shape, self.stride, self.padding, self.out_hw = x_shape, stride, padding, out_hw
+        self.x_shape, self.stride, self.padding = x_shape, stride, padding
+        self.out_hw = out_hw
         self.hq = -(-(h + 2 * ph + eh) // sh)
         self.wq = -(-(w + 2 * pw + ew) // sw)
         self.shape = (sh * sw, n * c * self.hq * self.wq)
-        self.offsets = []                        # (phase row, shift), (p, q) in row-major order
+        self.offsets = []       # (phase row, shift); (p, q) in row-major order
         for p in range(kernel[0]):
             for q in range(kernel[1]):
-                self.offsets.append(((p % sh) * sw + q % sw, (p // sh) * self.wq + q // sw))
+                phase = (p % sh) * sw + q % sw
+                self.offsets.append((phase, (p // sh) * self.wq + q // sw))
         self.span = self.shape[1] - max(shift for _, shift in self.offsets)
         self.overlapping = stride[0] < kernel[0] or stride[1] < kernel[1]
 
@@ -45,25 +48,31 @@ class PhaseGrid:
         """Stride 1 without padding: the grid is just the input, flattened."""
         return self.shape[0] == 1 and (self.hq, self.wq) == self.x_shape[2:]
 
+    def _view(self, flat):
+        """A length-L row (or rows) as ``(..., N, C, Hq, Wq)``."""
+        return flat.reshape(flat.shape[:-1] + self.x_shape[:2]
+                            + (self.hq, self.wq))
+
     def _blocks(self, flat):
         """Pairs (phase image part of ``flat``, the input part it holds)."""
-        grid = flat.reshape((self.shape[0],) + self.x_shape[:2] + (self.hq, self.wq))
+        grid = self._view(flat)
         sw = self.stride[1]
-        for a, b, (ys, xs), (rows, cols) in phase_blocks(self.x_shape, self.stride, self.padding,
-                                                         (self.hq, self.wq), self.stride):
-            yield grid[a * sw + b, :, :, ys, xs], (slice(None), slice(None), rows, cols)
+        blocks = phase_blocks(self.x_shape, self.stride, self.padding,
+                              (self.hq, self.wq), self.stride)
+        for a, b, (ys, xs), (rows, cols) in blocks:
+            yield grid[a * sw + b, :, :, ys, xs], (..., rows, cols)
 
     def split(self, x, fill):
-        """The padded input (padding ``fill``) laid out as the grid, shape ``(sh*sw, L)``."""
-        if self._is_input_itself():
-            return np.ascontiguousarray(x).reshape(self.shape)     # no copy if contiguous
+        """The padded input (padding ``fill``) as the grid: ``(sh*sw, L)``."""
+        if self._is_input_itself():     # no copy if x is contiguous
+            return np.ascontiguousarray(x).reshape(self.shape)
         flat = np.full(self.shape, fill, dtype=x.dtype)
         for part, where in self._blocks(flat):
             part[...] = x[where]
         return flat
 
     def merge(self, flat):
-        """Inverse of :meth:`split`: the ``(N, C, H, W)`` part of a grid buffer."""
+        """Inverse of :meth:`split`: the ``(N, C, H, W)`` part of a grid."""
         if self._is_input_itself():
             return flat.reshape(self.x_shape)
         out = np.empty(self.x_shape, dtype=flat.dtype)
@@ -72,20 +81,20 @@ class PhaseGrid:
         return out
 
     def outputs(self, flat_out):
-        """``(N, C, OH, OW)`` from values at the first ``span`` positions of a length-L row."""
+        """``(N, C, OH, OW)`` from the first ``span`` positions of a row."""
         oh, ow = self.out_hw
-        full = flat_out.reshape(self.x_shape[:2] + (self.hq, self.wq))
+        full = self._view(flat_out)
         if (oh, ow) == (self.hq, self.wq):
             return full
         return np.ascontiguousarray(full[:, :, :oh, :ow])
 
     def positions(self, out, fill):
-        """Inverse of :meth:`outputs`: ``out`` placed in a length-L row (``fill`` elsewhere)."""
+        """Inverse of :meth:`outputs`: ``out`` in a row, ``fill`` elsewhere."""
         oh, ow = self.out_hw
         if (oh, ow) == (self.hq, self.wq):
             return np.ascontiguousarray(out).reshape(-1)
         flat = np.full(self.shape[1], fill, dtype=out.dtype)
-        flat.reshape(self.x_shape[:2] + (self.hq, self.wq))[:, :, :oh, :ow] = out
+        self._view(flat)[:, :, :oh, :ow] = out
         return flat
 
 
@@ -95,7 +104,10 @@ def index_dtype(kernel):
 
 
 def max_pool2d(x, kernel, stride, padding, out_hw, extra):
-    """``(out, argmax)`` as :func:`dlbook.functional.max_pool2d` (argmax as uint8/int32)."""
+    """``(out, argmax)`` as :func:`dlbook.functional.max_pool2d`.
+
+    ``argmax`` is uint8 (int32 for windows of more than 255 pixels).
+    """
     grid = PhaseGrid(x.shape, kernel, stride, padding, out_hw, extra)
     xg = grid.split(x, fill=-np.inf)
     span = grid.span
@@ -108,10 +120,12 @@ def max_pool2d(x, kernel, stride, padding, out_hw, extra):
     candidate = np.empty(span, dtype=dtype)
     for k, (phase, shift) in enumerate(grid.offsets[1:], start=1):
         window = xg[phase, shift:shift + span]
-        np.greater(window, out[:span], out=better)     # strict: an earlier offset keeps a tie
+        # Strict: an earlier offset keeps a tie.
+        np.greater(window, out[:span], out=better)
         np.maximum(out[:span], window, out=out[:span])
-        # Offsets grow along the loop, so the winner is the largest offset that improved
-        # the running maximum: a max() instead of a (much slower) masked write.
+        # Offsets grow along the loop, so the winner is the largest offset
+        # that improved the running maximum: a max() instead of a (much
+        # slower) masked write.
         np.multiply(better, dtype(k), out=candidate)
         np.maximum(argmax[:span], candidate, out=argmax[:span])
     return grid.outputs(out), grid.outputs(argmax)
