@@ -299,3 +299,71 @@ def test_padding_adds_zero_pixels():
     wider.W.data = np.ones((1, 1, 3, 3))
     assert wider(np.ones((1, 1, 4, 4))).shape == (1, 1, 6, 6)
     assert wider(np.ones((1, 1, 4, 4)))[0, 0, 0, 0] == 1.0
+
+
+# --- the lesson functions: conv2d, conv2d_backward, im2col, col2im ------------------
+
+@pytest.mark.parametrize("c_in, c_out, k, s, p, h, w", GRID)
+def test_lesson_conv2d_gradients_match_numerical(c_in, c_out, k, s, p, h, w, rng):
+    """conv2d_backward against central differences of conv2d, float64."""
+    from dlbook.functional import conv2d, conv2d_backward
+    from dlbook.gradcheck import numerical_gradient
+
+    x = rng.standard_normal((2, c_in, h, w))
+    W = rng.standard_normal((c_out, c_in) + ((k, k) if isinstance(k, int) else k))
+    b = rng.standard_normal(c_out)
+    dout = rng.standard_normal(conv2d(x, W, b, s, p).shape)
+    dx, dW, db = conv2d_backward(dout, x, W, s, p)
+
+    def loss():
+        return np.sum(conv2d(x, W, b, s, p) * dout)
+
+    for analytic, wrt in ((dx, x), (dW, W), (db, b)):
+        assert relative_error(analytic, numerical_gradient(loss, wrt)) < 1e-6
+
+
+@pytest.mark.parametrize("c_in, c_out, k, s, p, h, w", GRID)
+def test_lesson_conv2d_is_eq29(c_in, c_out, k, s, p, h, w, rng):
+    from dlbook.functional import conv2d
+
+    x = rng.standard_normal((2, c_in, h, w))
+    W = rng.standard_normal((c_out, c_in) + ((k, k) if isinstance(k, int) else k))
+    b = rng.standard_normal(c_out)
+    assert relative_error(conv2d(x, W, b, s, p), conv2d_naive(x, W, b, s, p)) < 1e-12
+
+
+def test_lesson_conv2d_floor_rounding_drops_the_last_rows(rng):
+    from dlbook.functional import conv2d
+
+    x = rng.standard_normal((1, 2, 8, 8))
+    W = rng.standard_normal((3, 2, 3, 3))
+    assert np.array_equal(conv2d(x, W, None, 2, 0, "floor"), conv2d(x[:, :, :7, :7], W, None, 2))
+
+
+def test_lesson_conv_functions_check_their_arguments():
+    from dlbook.functional import conv2d, conv2d_backward
+
+    x, W = np.zeros((1, 2, 5, 5)), np.zeros((3, 2, 3, 3))
+    with pytest.raises(ValueError, match="conv2d: argument 'x' has 1 channels but 'W' expects 2"):
+        conv2d(np.zeros((1, 1, 5, 5)), W)
+    with pytest.raises(ValueError, match=r"conv2d: argument 'b' must be an array of shape \(3,\)"):
+        conv2d(x, W, np.zeros(2))
+    with pytest.raises(ValueError, match="conv2d: argument 'rounding' must be 'exact' or 'floor'"):
+        conv2d(x, W, rounding="ceil")
+    with pytest.raises(ValueError, match="conv2d: stride=2 and padding=0 give a fractional"):
+        conv2d(np.zeros((1, 2, 6, 6)), W, stride=2)
+    with pytest.raises(ValueError, match=r"conv2d_backward: argument 'dout' has shape \(1, 3, 2, 2\), "
+                                         r"expected \(1, 3, 3, 3\)"):
+        conv2d_backward(np.zeros((1, 3, 2, 2)), x, W)
+    with pytest.raises(TypeError, match="im2col: argument 'x' must be a numpy.ndarray"):
+        im2col([[1.0]], 1, 1)
+    with pytest.raises(ValueError, match=r"col2im: argument 'cols' has shape \(4, 4\), expected \(4, 9\)"):
+        col2im(np.zeros((4, 4)), (1, 1, 4, 4), 2, 2)
+
+
+def test_conv2d_arguments_after_padding_are_keyword_only():
+    """A PyTorch-style Conv2d(3, 8, 3, 1, 1, 1) (dilation 1) must not silently mean bias=1."""
+    with pytest.raises(TypeError):
+        Conv2d(3, 8, 3, 1, 1, 1)
+    conv = Conv2d(3, 8, 3, 1, 1, bias=False)
+    assert conv.b is None and conv.stride == (1, 1) and conv.padding == (1, 1)

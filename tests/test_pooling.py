@@ -215,3 +215,30 @@ def test_class_scores_without_a_fully_connected_layer(rng):
     # It is trainable end to end: its gradients check out.
     errors = check_module_gradients(head, x, max_checks=40)
     assert max(errors.values()) < 1e-6
+
+
+# --- the lesson functions -----------------------------------------------------------
+
+@pytest.mark.parametrize("k, s, p, rounding, h, w", GRID)
+def test_lesson_pool_gradients_match_numerical(k, s, p, rounding, h, w, rng):
+    """max_pool2d_backward and avg_pool2d_backward against central differences, float64."""
+    from dlbook.functional import avg_pool2d_backward, max_pool2d_backward
+    from dlbook.gradcheck import numerical_gradient
+
+    x = rng.standard_normal((2, 2, h, w))
+    out, argmax = max_pool2d(x, k, s, p, rounding)
+    dout = rng.standard_normal(out.shape)
+    dx = max_pool2d_backward(dout, argmax, x.shape, k, s, p, rounding)
+    numerical = numerical_gradient(lambda: np.sum(max_pool2d(x, k, s, p, rounding)[0] * dout), x)
+    assert relative_error(dx, numerical) < 1e-6
+    dx = avg_pool2d_backward(dout, x.shape, k, s, p, rounding)
+    numerical = numerical_gradient(lambda: np.sum(avg_pool2d(x, k, s, p, rounding) * dout), x)
+    assert relative_error(dx, numerical) < 1e-6
+
+
+def test_window_sizes_count_padding_but_not_the_ceil_overhang():
+    from dlbook.functional import window_sizes
+
+    assert np.array_equal(window_sizes((1, 1, 4, 4), 3, 1, 1), np.full((4, 4), 9.0))
+    sizes = window_sizes((1, 1, 8, 8), 3, 2, rounding="ceil")     # windows start at 0, 2, 4, 6
+    assert sizes.shape == (4, 4) and sizes[0, 0] == 9 and sizes[3, 0] == 6 and sizes[3, 3] == 4

@@ -15,7 +15,15 @@ from dlbook.functional.activations import (
     tanh,
     tanh_derivative,
 )
-from dlbook.functional.conv import col2im, conv2d_naive, conv_output_size, im2col
+from dlbook.functional.conv import (
+    col2im,
+    conv2d,
+    conv2d_backward,
+    conv2d_naive,
+    conv_output_size,
+    im2col,
+    output_hw,
+)
 from dlbook.functional.losses import cross_entropy, log_softmax, softmax
 from dlbook.functional.normalization import NormalizeCache, normalize, normalize_backward
 from dlbook.functional.pooling import (
@@ -24,18 +32,23 @@ from dlbook.functional.pooling import (
     max_pool2d,
     max_pool2d_backward,
     pool_geometry,
+    window_sizes,
 )
 
 __all__ = [
     "avg_pool2d",
     "avg_pool2d_backward",
     "col2im",
+    "conv2d",
+    "conv2d_backward",
     "conv2d_naive",
     "conv_output_size",
     "im2col",
+    "output_hw",
     "max_pool2d",
     "max_pool2d_backward",
     "pool_geometry",
+    "window_sizes",
     "NormalizeCache",
     "normalize",
     "normalize_backward",

@@ -1,24 +1,124 @@
-"""Convolution as a matrix product: output size (notes eq. (30)), im2col/col2im, eq. (29).
+"""Convolution as the notes write it: output size (eq. (30)), im2col/col2im, eq. (29).
 
-The fast path turns every receptive field into one column of a matrix (``im2col``), so
-that the whole layer is a single ``matmul``; ``conv2d_naive`` is eq. (29) written as
-loops, kept as the readable reference the tests compare the fast path with.
+The lesson code of the convolution page.  :func:`conv2d_naive` is eq. (29) as loops,
+the slowest and plainest reference.  :func:`im2col` copies every receptive field into
+one column of a matrix, one strided slice per kernel offset ``(p, q)``, so that
+:func:`conv2d` is a single matrix product; :func:`conv2d_backward` is two more and
+:func:`col2im`, the adjoint of :func:`im2col`.  The layer :class:`dlbook.nn.Conv2d`
+computes the same numbers with the engine (``dlbook/_engine``), proved equal by tests.
 
-Column layout (used throughout): ``cols`` has shape ``(C*kh*kw, N*OH*OW)``, rows ordered
-``(c, p, q)`` like a flattened filter ``W[k]`` and columns ordered ``(n, i, j)``.  With
-``W`` reshaped to ``(C_out, C*kh*kw)`` the forward pass is ``W2 @ cols``.
+Layout.  The notes' eq. (29) takes a ``W x H x C`` input and sums ``p`` over the filter
+width ``W_f`` and ``q`` over its height ``H_f``.  dlbook stores ``(N, C, H, W)`` arrays
+(rows first, as NumPy and PyTorch do), so here ``i`` and ``p`` run down the rows
+(height) and ``j`` and ``q`` along them (width): the notes' (width, height) order of
+the indices is transposed; the sum is the same.
+
+Column layout: ``cols`` has shape ``(C*kh*kw, N*OH*OW)``, rows ordered ``(c, p, q)``
+like a flattened filter ``W[k]`` and columns ordered ``(n, i, j)``.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from dlbook._checks import check_array, check_int, check_pair
 
 ROUNDINGS = ("exact", "floor", "ceil")
+CONV_ROUNDINGS = ("exact", "floor")    # a convolution window never hangs over the edge
+
+
+def conv_output_size(input_size, kernel_size, stride=1, padding=0,
+                     rounding="exact", *, owner="conv_output_size", dim=None):
+    r"""Output length of a convolution or pooling along one axis (notes eq. (30)).
+
+    .. math:: O = \frac{I + 2P - F}{S} + 1
+
+    The notes write eq. (30) without rounding.  By default the division must be exact
+    (a fractional size means the last window would hang over the edge); a
+    ``ValueError`` then says which ``stride``/``padding`` would fit.  ``rounding="floor"``
+    drops the incomplete last window, as PyTorch's ``Conv2d`` silently does;
+    ``rounding="ceil"`` keeps it (PyTorch's ``ceil_mode=True`` for pooling, where a window
+    must still start inside the input or the left padding).
+
+    Parameters
+    ----------
+    input_size, kernel_size : int
+        Length of the input (:math:`I`) and of the window or filter (:math:`F`).
+    stride : int
+        Step between windows, :math:`S \ge 1`.
+    padding : int
+        Pixels added on *each* side, :math:`P \ge 0`.
+    rounding : {"exact", "floor", "ceil"}
+        What to do when ``stride`` does not divide ``input_size + 2*padding - kernel_size``.
+    owner, dim : str, optional
+        Who is asking and along which axis, for the error message.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    Confirmation quiz 4 of the notes (6x6 input, 2x2 filter, stride 1, padding 1):
+
+    >>> from dlbook.functional import conv_output_size
+    >>> conv_output_size(6, 2, stride=1, padding=1)
+    7
+    >>> conv_output_size(32, 5)              # LeNet C1
+    28
+    >>> conv_output_size(227, 11, stride=4)  # AlexNet conv1
+    55
+    >>> conv_output_size(224, 7, stride=2, padding=3, rounding="floor")  # GoogLeNet conv1
+    112
+    >>> conv_output_size(12, 3, stride=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: conv_output_size: stride=2 and padding=0 give a fractional output size 5.5 ...
+    """
+    I, F, S, P = _check_output_size(input_size, kernel_size, stride, padding,
+                                    rounding, owner, dim)
+    if rounding == "ceil":
+        O = -(-(I + 2 * P - F) // S) + 1        # ceil((I + 2P - F) / S) + 1
+        # ... unless the last window would start in the right padding
+        return O if (O - 1) * S < I + P else O - 1
+    return (I + 2 * P - F) // S + 1             # exact (checked) or floor
+
+
+def _check_output_size(input_size, kernel_size, stride, padding, rounding, owner, dim):
+    """Arguments of :func:`conv_output_size` as ints; raise if they give no whole size."""
+    where = f"{owner}: "
+    axis = f" along the {dim}" if dim else ""
+    size = check_int(input_size, "input_size", minimum=1, owner=owner)
+    kernel = check_int(kernel_size, "kernel_size", minimum=1, owner=owner)
+    stride = check_int(stride, "stride", minimum=1, owner=owner)
+    padding = check_int(padding, "padding", minimum=0, owner=owner)
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"{where}argument 'rounding' must be one of {ROUNDINGS}, got {rounding!r}")
+    padded = size + 2 * padding
+    if kernel > padded:
+        raise ValueError(
+            f"{where}kernel_size={kernel} is larger than the padded input{axis} "
+            f"(input {size} + 2*padding {padding} = {padded}); use a kernel of at most "
+            f"{padded} or padding of at least {-(-(kernel - size) // 2)}"
+        )
+    span = padded - kernel
+    if span % stride == 0 or rounding != "exact":
+        return size, kernel, stride, padding
+    paddings, strides, kernels = _fitting_values(size, kernel, stride, padding)
+    fits = []
+    if paddings:
+        fits.append(f"padding {_words(paddings)} (with stride {stride})")
+    if strides:
+        fits.append(f"stride {_words(strides)} (with padding {padding})")
+    if kernels:
+        fits.append(f"kernel_size {_words(kernels)}")
+    raise ValueError(
+        f"{where}stride={stride} and padding={padding} give a fractional output size "
+        f"{span / stride + 1:g}{axis} for input {size}, kernel {kernel} "
+        f"(eq. (30): ({size} + 2*{padding} - {kernel})/{stride} + 1); "
+        f"{' or '.join(fits) + ' would fit' if fits else 'no nearby size fits'}, or pass "
+        f"rounding='floor' (drop the last partial window, like PyTorch) or 'ceil'"
+    )
 
 
 def _fitting_values(size, kernel, stride, padding):
@@ -45,118 +145,96 @@ def _words(values, limit=4):
     return ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
-def conv_output_size(input_size, kernel_size, stride=1, padding=0, rounding="exact",
-                     *, owner="conv_output_size", dim=None):
-    r"""Output length of a convolution or pooling along one axis (notes eq. (30)).
+def output_hw(x_shape, kernel, stride, padding, rounding="exact", owner="conv2d"):
+    """``(OH, OW)`` of a window ``kernel`` over an ``(N, C, H, W)`` input (eq. (30) twice).
 
-    .. math:: O = \frac{I + 2P - F}{S} + 1
-
-    The notes write eq. (30) without rounding.  By default the division must be exact
-    (a fractional size means the last window would hang over the edge); a
-    ``ValueError`` then says which ``stride``/``padding`` would fit.  ``rounding="floor"``
-    drops the incomplete last window, as PyTorch's ``Conv2d`` silently does;
-    ``rounding="ceil"`` keeps it (PyTorch's ``ceil_mode=True`` for pooling, where a window
-    must still start inside the input or the left padding).
-
-    Parameters
-    ----------
-    input_size, kernel_size : int
-        Length of the input and of the window (filter) along this axis.
-    stride : int
-        Step between windows (>= 1).
-    padding : int
-        Pixels added on *each* side (>= 0).
-    rounding : {"exact", "floor", "ceil"}
-        What to do when ``stride`` does not divide ``input_size + 2*padding - kernel_size``.
-
-    Returns
-    -------
-    int
+    ``kernel``, ``stride`` and ``padding`` are ``(height, width)`` pairs.
 
     Examples
     --------
-    Confirmation quiz 4 of the notes (6x6 input, 2x2 filter, stride 1, padding 1):
-
-    >>> from dlbook.functional import conv_output_size
-    >>> conv_output_size(6, 2, stride=1, padding=1)
-    7
-    >>> conv_output_size(32, 5)              # LeNet C1
-    28
-    >>> conv_output_size(227, 11, stride=4)  # AlexNet conv1
-    55
-    >>> conv_output_size(224, 7, stride=2, padding=3, rounding="floor")  # GoogLeNet conv1
-    112
-    >>> conv_output_size(12, 3, stride=2)
-    Traceback (most recent call last):
-    ...
-    ValueError: conv_output_size: stride=2 and padding=0 give a fractional output size 5.5 ...
+    >>> from dlbook.functional import output_hw
+    >>> output_hw((1, 3, 32, 28), (5, 5), (1, 1), (0, 0))
+    (28, 24)
     """
-    where = f"{owner}: "
-    axis = f" along the {dim}" if dim else ""
-    size = check_int(input_size, "input_size", minimum=1, owner=owner)
-    kernel = check_int(kernel_size, "kernel_size", minimum=1, owner=owner)
-    stride = check_int(stride, "stride", minimum=1, owner=owner)
-    padding = check_int(padding, "padding", minimum=0, owner=owner)
-    if rounding not in ROUNDINGS:
-        raise ValueError(f"{where}argument 'rounding' must be one of {ROUNDINGS}, got {rounding!r}")
-    padded = size + 2 * padding
-    if kernel > padded:
-        raise ValueError(
-            f"{where}kernel_size={kernel} is larger than the padded input{axis} "
-            f"(input {size} + 2*padding {padding} = {padded}); use a kernel of at most "
-            f"{padded} or padding of at least {-(-(kernel - size) // 2)}"
-        )
-    span = padded - kernel
-    if span % stride == 0:
-        return span // stride + 1
-    if rounding == "floor":
-        return span // stride + 1
-    if rounding == "ceil":
-        out = -(-span // stride) + 1
-        if (out - 1) * stride >= size + padding:  # last window would start in the right padding
-            out -= 1
-        return out
-    paddings, strides, kernels = _fitting_values(size, kernel, stride, padding)
-    fits = []
-    if paddings:
-        fits.append(f"padding {_words(paddings)} (with stride {stride})")
-    if strides:
-        fits.append(f"stride {_words(strides)} (with padding {padding})")
-    if kernels:
-        fits.append(f"kernel_size {_words(kernels)}")
-    raise ValueError(
-        f"{where}stride={stride} and padding={padding} give a fractional output size "
-        f"{span / stride + 1:g}{axis} for input {size}, kernel {kernel} "
-        f"(eq. (30): ({size} + 2*{padding} - {kernel})/{stride} + 1); "
-        f"{' or '.join(fits) + ' would fit' if fits else 'no nearby size fits'}, or pass "
-        f"rounding='floor' (drop the last partial window, like PyTorch) or 'ceil'"
-    )
+    return tuple(conv_output_size(size, k, s, p, rounding, owner=owner, dim=dim)
+                 for size, k, s, p, dim in zip(x_shape[2:], kernel, stride, padding,
+                                               ("height", "width")))
 
 
-def _padded(x, padding, extra=(0, 0), fill=0.0):
-    """Copy ``x`` into a preallocated buffer with ``padding`` (+``extra`` at bottom/right)."""
-    ph, pw = padding
-    eh, ew = extra
-    if ph == pw == eh == ew == 0:
-        return x
-    n, c, h, w = x.shape
-    buf = np.full((n, c, h + 2 * ph + eh, w + 2 * pw + ew), fill, dtype=x.dtype)
-    buf[:, :, ph:ph + h, pw:pw + w] = x
-    return buf
+# One line at the top of each public function of this module; all share _check_conv.
+
+def _check_naive(x, W, b, stride, padding):
+    return _check_conv("conv2d_naive", stride, padding, x=x, W=W, b=b)
 
 
-def _output_shape(x_shape, kh, kw, stride, padding, rounding, owner):
-    _, _, h, w = x_shape
-    oh = conv_output_size(h, kh, stride[0], padding[0], rounding, owner=owner, dim="height")
-    ow = conv_output_size(w, kw, stride[1], padding[1], rounding, owner=owner, dim="width")
-    return oh, ow
+def _check_im2col(x, kh, kw, stride, padding, rounding):
+    return _check_conv("im2col", stride, padding, rounding, x=x, kernel=(kh, kw))
+
+
+def _check_col2im(cols, x_shape, kh, kw, stride, padding, rounding):
+    return _check_conv("col2im", stride, padding, rounding, x_shape=x_shape, kernel=(kh, kw),
+                       cols=cols)
+
+
+def _check_conv2d(x, W, b, stride, padding, rounding):
+    return _check_conv("conv2d", stride, padding, rounding, x=x, W=W, b=b)
+
+
+def _check_conv2d_backward(dout, x, W, stride, padding, rounding):
+    return _check_conv("conv2d_backward", stride, padding, rounding, x=x, W=W, dout=dout)
+
+
+def _check_conv(owner, stride, padding, rounding="exact", *, x=None, x_shape=None, kernel=None,
+                W=None, b=None, cols=None, dout=None):
+    """Every argument check of this module's functions, in one place.
+
+    Returns ``(stride, padding, (OH, OW))`` with ``stride`` and ``padding`` as pairs.
+    """
+    if x is not None:
+        check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner=owner)
+        x_shape = x.shape
+    x_shape = tuple(int(s) for s in x_shape)
+    if len(x_shape) != 4:
+        raise ValueError(f"{owner}: argument 'x_shape' must be (N, C, H, W), got {x_shape}")
+    if W is not None:
+        check_array(W, "W", ndim=4, layout="(C_out, C, kh, kw)", owner=owner)
+        if W.shape[1] != x_shape[1]:
+            raise ValueError(f"{owner}: argument 'x' has {x_shape[1]} channels but 'W' "
+                             f"expects {W.shape[1]}")
+        kernel = W.shape[2:]
+    kernel = (check_int(kernel[0], "kh", minimum=1, owner=owner),
+              check_int(kernel[1], "kw", minimum=1, owner=owner))
+    if b is not None and (not isinstance(b, np.ndarray) or b.shape != W.shape[:1]):
+        raise ValueError(f"{owner}: argument 'b' must be an array of shape {W.shape[:1]}, "
+                         f"got {getattr(b, 'shape', type(b).__name__)}")
+    stride = check_pair(stride, "stride", minimum=1, owner=owner)
+    padding = check_pair(padding, "padding", minimum=0, owner=owner)
+    if rounding not in CONV_ROUNDINGS:
+        raise ValueError(f"{owner}: argument 'rounding' must be 'exact' or 'floor', "
+                         f"got {rounding!r}")
+    oh, ow = output_hw(x_shape, kernel, stride, padding, rounding, owner)
+    n, c = x_shape[:2]
+    if cols is not None:
+        check_array(cols, "cols", ndim=2, layout="(C*kh*kw, N*OH*OW)", owner=owner,
+                    finite=False)
+        want = (c * kernel[0] * kernel[1], n * oh * ow)
+        if cols.shape != want:
+            raise ValueError(f"{owner}: argument 'cols' has shape {cols.shape}, expected {want}")
+    if dout is not None:
+        check_array(dout, "dout", ndim=4, owner=owner)
+        want = (n, W.shape[0], oh, ow)
+        if dout.shape != want:
+            raise ValueError(f"{owner}: argument 'dout' has shape {dout.shape}, expected {want}")
+    return stride, padding, (oh, ow)
 
 
 def im2col(x, kh, kw, stride=1, padding=0, rounding="exact"):
-    """Unroll every ``kh x kw`` window of ``x`` into a column: shape ``(C*kh*kw, N*OH*OW)``.
+    """Copy every ``kh x kw`` window of ``x`` into a column: shape ``(C*kh*kw, N*OH*OW)``.
 
-    Built from a strided view of the (zero-)padded input plus one copy; no Python loop
-    over samples or pixels.
+    The loop runs over the kernel offsets ``(p, q)`` of eq. (29), not over pixels: for
+    one offset, the input values that every window sees there form one strided slice
+    of the padded input, ``z[:, :, p + i*sh, q + j*sw]`` for all ``(i, j)``, copied at once
+    into the row ``(c, p, q)`` of the columns.
 
     Parameters
     ----------
@@ -165,13 +243,14 @@ def im2col(x, kh, kw, stride=1, padding=0, rounding="exact"):
     kh, kw : int
         Window height and width.
     stride, padding : int or (int, int)
-    rounding : {"exact", "floor", "ceil"}
+    rounding : {"exact", "floor"}
         See :func:`conv_output_size`.
 
     Returns
     -------
     numpy.ndarray
-        ``cols[(c*kh + p)*kw + q, (n*OH + i)*OW + j] = xpad[n, c, i*s + p, j*s + q]``.
+        ``cols[(c*kh + p)*kw + q, (n*OH + i)*OW + j] = z[n, c, i*sh + p, j*sw + q]``,
+        ``z`` the zero-padded input.
 
     Examples
     --------
@@ -184,102 +263,25 @@ def im2col(x, kh, kw, stride=1, padding=0, rounding="exact"):
            [3., 4., 6., 7.],
            [4., 5., 7., 8.]])
     """
-    check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="im2col", finite=False)
-    kh = check_int(kh, "kh", minimum=1, owner="im2col")
-    kw = check_int(kw, "kw", minimum=1, owner="im2col")
-    stride = check_pair(stride, "stride", minimum=1, owner="im2col")
-    padding = check_pair(padding, "padding", minimum=0, owner="im2col")
-    oh, ow = _output_shape(x.shape, kh, kw, stride, padding, rounding, "im2col")
-    return _im2col(x, kh, kw, stride, padding, oh, ow)
-
-
-def _phase_rows(size, pad, stride, phase, length):
-    """Rows ``y`` of phase image ``phase`` that fall inside the unpadded input.
-
-    Phase ``phase`` of a padded axis holds the pixels ``phase + stride*y`` (``y <
-    length``); pixel ``phase + stride*y - pad`` of the input lies inside ``[0, size)``
-    for ``first <= y < stop``.  Returns ``(first, stop, input_slice)``.
-    """
-    first = max(0, -(-(pad - phase) // stride))
-    stop = min(length, -(-(size + pad - phase) // stride))
-    start = phase + stride * first - pad
-    return first, stop, slice(start, start + stride * (stop - first - 1) + 1, stride)
-
-
-def _phase_windows(x_shape, stride, padding, hq, wq, phases):
-    """Yield ``(a, b, phase_part, input_part)`` for the stride phases ``a, b < phases``.
-
-    ``phase_part`` indexes the rows and columns of phase image ``(a, b)`` (of size
-    ``hq x wq``) that hold input pixels, ``input_part`` those pixels of the unpadded
-    ``(N, C, H, W)`` input; phases with no input pixel are skipped.  The one mapping
-    :func:`_phase_split` gathers with and :func:`_col2im` scatters back with.
-    """
-    h, w = x_shape[2:]
-    (ph, pw), (sh, sw) = padding, stride
-    for a in range(min(sh, phases[0])):
-        y0, y1, rows = _phase_rows(h, ph, sh, a, hq)
-        for b in range(min(sw, phases[1])):
-            x0, x1, cols = _phase_rows(w, pw, sw, b, wq)
-            if y1 > y0 and x1 > x0:
-                yield a, b, (slice(y0, y1), slice(x0, x1)), (rows, cols)
-
-
-def _phase_split(x, kh, kw, stride, padding, oh, ow):
-    """The padded input, channels first and batch last, split into stride phases.
-
-    ``xq[a, b, c, y, x, n] = xpad[n, c, a + sh*y, b + sw*x]``.  Every window offset
-    ``(p, q)`` then reads phase ``(p % sh, q % sw)`` shifted by ``(p // sh, q // sw)``,
-    a slice with unit stride: a stride-4 convolution copies and adds long contiguous
-    runs instead of every fourth number.  Phases no window reads (``a >= kh``) stay 0.
-    """
+    geometry = _check_im2col(x, kh, kw, stride, padding, rounding)
+    (sh, sw), (ph, pw), (oh, ow) = geometry
     n, c = x.shape[:2]
-    (sh, sw) = stride
-    hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
-    xq = np.zeros((sh, sw, c, hq, wq, n), dtype=x.dtype)
-    for a, b, (ys, xs), (rows, cols) in _phase_windows(x.shape, stride, padding, hq, wq,
-                                                       (kh, kw)):
-        xq[a, b, :, ys, xs] = x[:, :, rows, cols].transpose(1, 2, 3, 0)
-    return xq
-
-
-def _im2col(x, kh, kw, stride, padding, oh, ow, batch_last=False, out=None):
-    """im2col without checks.  ``batch_last`` orders the columns ``(i, j, n)`` instead.
-
-    With the batch axis innermost, a window slice is a long contiguous run (``OW*N``
-    numbers) instead of ``OW``, which makes the copy here and the additions in
-    :func:`_col2im` several times faster for small images; the layer always uses it.
-    Strided windows read the stride phases of the input (:func:`_phase_split`).
-    ``out`` is an optional flat buffer to fill (a layer reuses one across steps: a fresh
-    array of tens of megabytes costs a page fault per 4 KiB on first write).
-    """
-    n, c, h, w = x.shape
-    (ph, pw), (sh, sw) = padding, stride
-    size = c * kh * kw * n * oh * ow
-    cols = np.empty(size, dtype=x.dtype) if out is None else out[:size]
-    if not batch_last:
-        xp = _padded(x, padding)
-        s_n, s_c, s_h, s_w = xp.strides
-        view = as_strided(xp, shape=(c, kh, kw, n, oh, ow),
-                          strides=(s_c, s_h, s_w, s_n, s_h * sh, s_w * sw), writeable=False)
-        np.copyto(cols.reshape(view.shape), view)
-        return cols.reshape(c * kh * kw, n * oh * ow)
-    dst = cols.reshape(c, kh, kw, oh, ow, n)
-    xq = _phase_split(x, kh, kw, stride, padding, oh, ow)
-    for a in range(min(sh, kh)):
-        for b in range(min(sw, kw)):
-            image = xq[a, b]                                   # (C, HQ, WQ, N)
-            s_c, s_y, s_x, s_n = image.strides
-            shape = (c, len(range(a, kh, sh)), len(range(b, kw, sw)), oh, ow, n)
-            np.copyto(dst[:, a::sh, b::sw], as_strided(
-                image, shape=shape, strides=(s_c, s_y, s_x, s_y, s_x, s_n), writeable=False))
+    z = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))    # zeros around
+    cols = np.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            # z[n, c, i*sh + p, j*sw + q] for all n, c, i, j: (N, C, OH, OW)
+            z_pq = z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]
+            cols[:, p, q] = z_pq.transpose(1, 0, 2, 3)
     return cols.reshape(c * kh * kw, n * oh * ow)
 
 
 def col2im(cols, x_shape, kh, kw, stride=1, padding=0, rounding="exact"):
     """Adjoint of :func:`im2col`: add each column back onto the window it came from.
 
-    Overlapping windows add up, which is exactly the chain rule for the input gradient
-    of a convolution.  Runs ``kh*kw`` strided additions (one per kernel offset).
+    One strided addition per kernel offset ``(p, q)``, the mirror image of
+    :func:`im2col`'s copy.  Overlapping windows add up, which is exactly the chain rule
+    for the input gradient of a convolution; the padding's share is dropped.
 
     Parameters
     ----------
@@ -306,80 +308,130 @@ def col2im(cols, x_shape, kh, kw, stride=1, padding=0, rounding="exact"):
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    check_array(cols, "cols", ndim=2, layout="(C*kh*kw, N*OH*OW)", owner="col2im", finite=False)
-    x_shape = tuple(int(s) for s in x_shape)
-    if len(x_shape) != 4:
-        raise ValueError(f"col2im: argument 'x_shape' must be (N, C, H, W), got {x_shape}")
-    kh = check_int(kh, "kh", minimum=1, owner="col2im")
-    kw = check_int(kw, "kw", minimum=1, owner="col2im")
-    stride = check_pair(stride, "stride", minimum=1, owner="col2im")
-    padding = check_pair(padding, "padding", minimum=0, owner="col2im")
-    oh, ow = _output_shape(x_shape, kh, kw, stride, padding, rounding, "col2im")
-    n, c = x_shape[:2]
-    want = (c * kh * kw, n * oh * ow)
-    if cols.shape != want:
-        raise ValueError(f"col2im: argument 'cols' has shape {cols.shape}, expected {want}")
-    return _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow)
-
-
-# Bytes of input gradient (and its partial sums) that col2im works on at a time: small
-# enough to stay in a core's L2 cache while all kh*kw window offsets are added.
-_COL2IM_SLAB_BYTES = 1 << 20
-
-
-def _col2im(cols, x_shape, kh, kw, stride, padding, oh, ow, batch_last=False):
-    """col2im without checks; ``batch_last`` as in :func:`_im2col`."""
+    geometry = _check_col2im(cols, x_shape, kh, kw, stride, padding, rounding)
+    (sh, sw), (ph, pw), (oh, ow) = geometry
     n, c, h, w = x_shape
-    (ph, pw), (sh, sw) = padding, stride
-    if not batch_last:
-        dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-        blocks = cols.reshape(c, kh, kw, n, oh, ow)
-        dxp_cn = dxp.transpose(1, 0, 2, 3)  # a (C, N, H, W) view, so no block is transposed
-        for p in range(kh):
-            for q in range(kw):
-                dxp_cn[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += blocks[:, p, q]
-        if ph == pw == 0:
-            return dxp
-        return np.ascontiguousarray(dxp[:, :, ph:ph + h, pw:pw + w])
-    blocks = cols.reshape(c, kh, kw, oh, ow, n)
-    hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
-    dxq = np.zeros((sh, sw, c, hq, wq, n), dtype=cols.dtype)   # phases, as _phase_split
-    un_max = -(-kw // sw)
-    slab = max(1, _COL2IM_SLAB_BYTES // ((un_max * ow + wq) * hq * n * cols.itemsize))
-    # One array for the partial sums of every phase and slab, allocated once per call.
-    scratch = np.empty(un_max * min(slab, c) * hq * ow * n, dtype=cols.dtype)
-    for a in range(min(sh, kh)):
-        for b in range(min(sw, kw)):
-            tn, un = len(range(a, kh, sh)), len(range(b, kw, sw))
-            for c0 in range(0, c, slab):
-                image, part = dxq[a, b, c0:c0 + slab], blocks[c0:c0 + slab]
-                # Sum the row offsets t first, into one image per column offset u:
-                # those additions are whole contiguous blocks, not rows of OW*N numbers.
-                shape = (un,) + image.shape[:2] + (ow, n)
-                acc = scratch[:math.prod(shape)].reshape(shape)
-                acc.fill(0)
-                for t in range(tn):
-                    acc.transpose(1, 0, 2, 3, 4)[:, :, t:t + oh] += part[:, a + sh * t, b::sw]
-                for u in range(un):
-                    image[:, :, u:u + ow] += acc[u]
-    # With rounding="floor" the last rows/columns may lie in no window: they stay zero.
-    covered = sh * hq >= h + ph and sw * wq >= w + pw
-    dx = (np.empty if covered else np.zeros)(x_shape, dtype=cols.dtype)
-    # Every phase, also those no window reads (a >= kh): their pixels get the zeros.
-    for a, b, (ys, xs), (rows, cols_) in _phase_windows(x_shape, stride, padding, hq, wq,
-                                                        (sh, sw)):
-        dx[:, :, rows, cols_] = dxq[a, b, :, ys, xs].transpose(3, 0, 1, 2)
-    return dx
+    blocks = cols.reshape(c, kh, kw, n, oh, ow)
+    dz = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            block_pq = blocks[:, p, q].transpose(1, 0, 2, 3)   # (N, C, OH, OW)
+            dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += block_pq
+    return dz[:, :, ph:ph + h, pw:pw + w].copy()        # drop the padding
+
+
+def conv2d(x, W, b=None, stride=1, padding=0, rounding="exact"):
+    r"""Eq. (29) for a whole batch as one matrix product over :func:`im2col` columns.
+
+    .. math:: U = W_2\,\mathrm{cols} + b, \qquad W_2 = W \text{ as } (C_\mathrm{out}, C k_h k_w)
+
+    Column ``(n, i, j)`` of ``cols`` is the window of output ``(i, j)`` of sample ``n``,
+    row ``k`` of ``W_2`` the flattened filter ``k``: their product is the sum of eq. (29).
+    ``i`` and ``p`` run down the rows (height, :math:`k_h = H_f`), ``j`` and ``q`` along
+    them (width, :math:`k_w = W_f`): the notes' eq. (29) names the width first, so its
+    two spatial indices are in the other order (see :func:`conv2d_naive`).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        ``(N, C, H, W)``.
+    W : numpy.ndarray
+        ``(C_out, C, kh, kw)``; ``W[k, c, p, q]`` is the notes' :math:`h_{pqck}`.
+    b : numpy.ndarray, optional
+        ``(C_out,)``.
+    stride, padding : int or (int, int)
+    rounding : {"exact", "floor"}
+        See :func:`conv_output_size`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, OH, OW)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbook.functional import conv2d
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> W = np.array([[[[1.0, 0.0], [0.0, -1.0]]]])   # x[i, j] - x[i+1, j+1]
+    >>> conv2d(x, W, np.array([10.0]))                  # 0 - 4 + 10, 1 - 5 + 10, ...
+    array([[[[6., 6.],
+             [6., 6.]]]])
+    """
+    _, _, (oh, ow) = _check_conv2d(x, W, b, stride, padding, rounding)
+    c_out, _, kh, kw = W.shape
+    cols = im2col(x, kh, kw, stride, padding, rounding)   # (C*kh*kw, N*OH*OW)
+    u = W.reshape(c_out, -1) @ cols                       # (C_out, N*OH*OW)
+    if b is not None:
+        u += b[:, None]
+    return u.reshape(c_out, x.shape[0], oh, ow).transpose(1, 0, 2, 3)
+
+
+def conv2d_backward(dout, x, W, stride=1, padding=0, rounding="exact"):
+    r"""Gradients of :func:`conv2d`: two matrix products and a :func:`col2im`.
+
+    With :math:`D` the output gradient as ``(C_out, N*OH*OW)`` (columns ordered like
+    ``cols``):
+
+    .. math:: \frac{\partial L}{\partial W_2} = D\,\mathrm{cols}^\top, \qquad
+              \frac{\partial L}{\partial b} = D\,\mathbf{1}, \qquad
+              \frac{\partial L}{\partial\,\mathrm{cols}} = W_2^\top D
+
+    and :func:`col2im` adds the column gradient back onto the windows.
+
+    Parameters
+    ----------
+    dout : numpy.ndarray
+        ``(N, C_out, OH, OW)``, the gradient of the loss with respect to the output.
+    x, W, stride, padding, rounding
+        As given to :func:`conv2d`.
+
+    Returns
+    -------
+    dx, dW, db : numpy.ndarray
+        Shapes ``x.shape``, ``W.shape`` and ``(C_out,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbook.functional import conv2d_backward
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> W = np.array([[[[1.0, 0.0], [0.0, -1.0]]]])
+    >>> dx, dW, db = conv2d_backward(np.ones((1, 1, 2, 2)), x, W)
+    >>> dx[0, 0]                  # each window adds W once
+    array([[ 1.,  1.,  0.],
+           [ 1.,  0., -1.],
+           [ 0., -1., -1.]])
+    >>> dW[0, 0]                  # the sum of each offset over the four windows: 0+1+3+4, ...
+    array([[ 8., 12.],
+           [20., 24.]])
+    >>> db
+    array([4.])
+    """
+    _check_conv2d_backward(dout, x, W, stride, padding, rounding)
+    c_out, _, kh, kw = W.shape
+    cols = im2col(x, kh, kw, stride, padding, rounding)   # as in conv2d
+    D = dout.transpose(1, 0, 2, 3).reshape(c_out, -1)     # (C_out, N*OH*OW)
+    dW = (D @ cols.T).reshape(W.shape)
+    db = D.sum(axis=1)
+    dcols = W.reshape(c_out, -1).T @ D                    # (C*kh*kw, N*OH*OW)
+    dx = col2im(dcols, x.shape, kh, kw, stride, padding, rounding)
+    return dx, dW, db
 
 
 def conv2d_naive(x, W, b=None, stride=1, padding=0):
     r"""Notes eq. (29) as plain loops: the slow, readable reference.
 
-    .. math:: u_{ijk} = \sum_{c=0}^{C-1}\sum_{p=0}^{H_f-1}\sum_{q=0}^{W_f-1}
+    .. math:: u_{ijk} = \sum_{c=0}^{C-1}\sum_{p=0}^{k_h-1}\sum_{q=0}^{k_w-1}
               z_{i s+p,\, j s+q,\, c}\, h_{pqck} + b_k
 
-    with ``z`` the zero-padded input ``x[n]`` and ``h_{pqck} = W[k, c, p, q]``. Like every
-    deep-learning framework this is a cross-correlation: the filter is not flipped.
+    with ``z`` the zero-padded input ``x[n]`` and ``h_{pqck} = W[k, c, p, q]``. The notes
+    sum ``p`` over the filter width :math:`W_f` and ``q`` over its height :math:`H_f` of a
+    ``W x H x C`` input; dlbook's arrays are ``(N, C, H, W)``, so here ``i`` and ``p`` run
+    down the rows (height, :math:`k_h = H_f`) and ``j`` and ``q`` along them (width,
+    :math:`k_w = W_f`): the same sum with the two spatial indices in the other order.
+    Like every deep-learning framework this is a cross-correlation: the filter is not
+    flipped.
 
     Parameters
     ----------
@@ -406,17 +458,9 @@ def conv2d_naive(x, W, b=None, stride=1, padding=0):
     array([[[[6., 6.],
              [6., 6.]]]])
     """
-    check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="conv2d_naive")
-    check_array(W, "W", ndim=4, layout="(C_out, C, kh, kw)", owner="conv2d_naive")
-    if W.shape[1] != x.shape[1]:
-        raise ValueError(
-            f"conv2d_naive: argument 'x' has {x.shape[1]} channels but 'W' expects {W.shape[1]}"
-        )
-    stride = check_pair(stride, "stride", minimum=1, owner="conv2d_naive")
-    padding = check_pair(padding, "padding", minimum=0, owner="conv2d_naive")
+    (sh, sw), (ph, pw), (oh, ow) = _check_naive(x, W, b, stride, padding)
     c_out, c_in, kh, kw = W.shape
-    oh, ow = _output_shape(x.shape, kh, kw, stride, padding, "exact", "conv2d_naive")
-    z = _padded(x, padding)
+    z = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     u = np.zeros((x.shape[0], c_out, oh, ow), dtype=np.result_type(x, W))
     for n in range(x.shape[0]):
         for k in range(c_out):
@@ -426,7 +470,7 @@ def conv2d_naive(x, W, b=None, stride=1, padding=0):
                     for c in range(c_in):
                         for p in range(kh):
                             for q in range(kw):
-                                total += (z[n, c, i * stride[0] + p, j * stride[1] + q]
-                                          * W[k, c, p, q])
+                                z_ijc = z[n, c, i*sh + p, j*sw + q]
+                                total += z_ijc * W[k, c, p, q]
                     u[n, k, i, j] = total
     return u

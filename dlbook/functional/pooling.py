@@ -1,20 +1,19 @@
 """Max and average pooling (notes §2.4) over NCHW arrays, forward and backward.
 
-All loops run over the ``kh*kw`` offsets of the window, never over samples or pixels.
-The padded input is first laid out as a :class:`_PhaseGrid`: split by stride phase (for
-stride 2, even and odd rows and columns) and flattened, so that the window element at
-offset ``(p, q)`` of *every* output position is one contiguous slice, shifted by a
-constant.  Each offset then costs a few whole-array operations at full vector speed, with
-no per-row overhead (measured 2-4x faster than strided ``(N, C, OH, OW)`` views on
-GoogLeNet's 7x7 and 14x14 maps and stride-2 pools).
+The lesson code of the pooling page: every function loops over the ``kh*kw`` offsets
+``(p, q)`` of the window, never over samples or pixels.  For one offset, the input
+value that every window holds there is one strided slice of the padded input,
+``z[:, :, p + i*sh, q + j*sw]`` for all outputs ``(i, j)``.  The layers
+:class:`dlbook.nn.MaxPool2d` and :class:`dlbook.nn.AvgPool2d` compute the same numbers
+with the engine (``dlbook/_engine/pooling.py``), proved equal by tests.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import check_array, check_int, check_pair
-from dlbook.functional.conv import ROUNDINGS, _output_shape
+from dlbook._checks import check_array, check_pair
+from dlbook.functional.conv import ROUNDINGS, output_hw
 
 
 def pool_geometry(x_shape, kernel_size, stride=None, padding=0, rounding="exact",
@@ -41,101 +40,24 @@ def pool_geometry(x_shape, kernel_size, stride=None, padding=0, rounding="exact"
                 f"{owner}: padding={padding} must be at most half the kernel_size={kernel} "
                 f"(here {k // 2}), otherwise a window could contain only padding"
             )
-    oh, ow = _output_shape(x_shape, *kernel, stride, padding, rounding, owner)
+    oh, ow = output_hw(x_shape, kernel, stride, padding, rounding, owner)
     extra = tuple(max(0, (o - 1) * s + k - (size + 2 * p))
                   for o, s, k, size, p in zip((oh, ow), stride, kernel, x_shape[2:], padding))
     return kernel, stride, padding, (oh, ow), extra
 
 
-class _PhaseGrid:
-    """Where every window element of a pooling lives in a flat, phase-split buffer.
+def _check_pool(owner, x, kernel_size, stride, padding, rounding):
+    """Check the input array, then the window arguments: returns :func:`pool_geometry`."""
+    check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner=owner)
+    return pool_geometry(x.shape, kernel_size, stride, padding, rounding, owner)
 
-    The padded input ``xpad`` (``Hpad x Wpad`` per channel) is stored as
-    ``grid[r, s, n, c, a, b] = xpad[n, c, a*sh + r, b*sw + s]``, each of the ``sh*sw``
-    phases flattened to one row of length ``L = N*C*Hq*Wq``.  Output ``(n, c, i, j)``
-    sits at flat position ``t = ((n*C + c)*Hq + i)*Wq + j`` and its window element
-    ``(p, q)`` at ``t + shift`` in phase ``(p % sh, q % sw)``, with
-    ``shift = (p // sh)*Wq + q // sw``.  Positions ``t`` with ``i >= OH`` or ``j >= OW``
-    are computed too (cheaper than skipping them) and dropped by :meth:`outputs`.
-    """
 
-    def __init__(self, x_shape, kernel, stride, padding, extra, out_hw):
-        n, c, h, w = x_shape
-        (sh, sw), (ph, pw), (eh, ew) = stride, padding, extra
-        self.x_shape, self.kernel, self.stride, self.padding = x_shape, kernel, stride, padding
-        self.out_hw = out_hw
-        self.hq = -(-(h + 2 * ph + eh) // sh)
-        self.wq = -(-(w + 2 * pw + ew) // sw)
-        self.shape = (sh * sw, n * c * self.hq * self.wq)
-        self.offsets = []                        # (p, q, phase, shift) in row-major order
-        for p in range(kernel[0]):
-            for q in range(kernel[1]):
-                self.offsets.append((p, q, (p % sh) * sw + q % sw,
-                                     (p // sh) * self.wq + q // sw))
-        self.span = self.shape[1] - max(shift for *_, shift in self.offsets)
-        self.overlapping = stride[0] < kernel[0] or stride[1] < kernel[1]
+def _check_max_pool2d(x, kernel_size, stride, padding, rounding):
+    return _check_pool("max_pool2d", x, kernel_size, stride, padding, rounding)
 
-    def _lines(self, size, pad, step):
-        """``(phase, first input line, first grid line, count)`` along one axis."""
-        for r in range(step):
-            first = (r - pad) % step            # input line k is padded line pad + k
-            if first < size:
-                yield r, first, (pad + first) // step, len(range(first, size, step))
 
-    def _blocks(self):
-        """Pairs of matching views: (input lines of one phase, their place in the grid)."""
-        (sh, sw), (ph, pw) = self.stride, self.padding
-        h, w = self.x_shape[2:]
-        for r, fr, ar, nr in self._lines(h, ph, sh):
-            for s, fs, bs, ns in self._lines(w, pw, sw):
-                yield ((slice(None), slice(None), slice(fr, None, sh), slice(fs, None, sw)),
-                       (r * sw + s, slice(None), slice(None), slice(ar, ar + nr),
-                        slice(bs, bs + ns)))
-
-    def _is_input_itself(self):
-        """Stride 1 without padding: the grid is just the input, flattened."""
-        return self.shape[0] == 1 and (self.hq, self.wq) == self.x_shape[2:]
-
-    def _view(self, flat):
-        """``(sh*sw, L)`` buffer as ``(sh*sw, N, C, Hq, Wq)``."""
-        return flat.reshape((self.shape[0],) + self.x_shape[:2] + (self.hq, self.wq))
-
-    def scatter(self, x, fill):
-        """The padded input laid out as the grid, shape ``(sh*sw, L)``."""
-        if self._is_input_itself():
-            return np.ascontiguousarray(x).reshape(self.shape)     # no copy if contiguous
-        flat = np.full(self.shape, fill, dtype=x.dtype)
-        grid = self._view(flat)
-        for src, dst in self._blocks():
-            grid[dst] = x[src]
-        return flat
-
-    def gather(self, flat):
-        """Inverse of :meth:`scatter`: the ``(N, C, H, W)`` part of a grid buffer."""
-        if self._is_input_itself():
-            return flat.reshape(self.x_shape)
-        out = np.empty(self.x_shape, dtype=flat.dtype)
-        grid = self._view(flat)
-        for src, dst in self._blocks():
-            out[src] = grid[dst]
-        return out
-
-    def outputs(self, flat_out):
-        """``(N, C, OH, OW)`` from values at the first ``span`` positions of a length-L row."""
-        oh, ow = self.out_hw
-        full = flat_out.reshape(self.x_shape[:2] + (self.hq, self.wq))
-        if (oh, ow) == (self.hq, self.wq):
-            return full
-        return np.ascontiguousarray(full[:, :, :oh, :ow])
-
-    def positions(self, out, fill):
-        """Inverse of :meth:`outputs`: ``out`` placed in a length-L row (``fill`` elsewhere)."""
-        oh, ow = self.out_hw
-        if (oh, ow) == (self.hq, self.wq):
-            return np.ascontiguousarray(out).reshape(-1)
-        flat = np.full(self.shape[1], fill, dtype=out.dtype)
-        flat.reshape(self.x_shape[:2] + (self.hq, self.wq))[:, :, :oh, :ow] = out
-        return flat
+def _check_avg_pool2d(x, kernel_size, stride, padding, rounding):
+    return _check_pool("avg_pool2d", x, kernel_size, stride, padding, rounding)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
@@ -157,8 +79,8 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
     -------
     out : numpy.ndarray
         ``(N, C, OH, OW)``.
-    argmax : numpy.ndarray of uint8/int32
-        Winning offset per output position.
+    argmax : numpy.ndarray of int
+        Winning offset ``p*kw + q`` per output position.
 
     Examples
     --------
@@ -174,43 +96,45 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
            [9., 2.]])
     >>> argmax[0, 0]          # offsets p*2 + q; the tie of 2s picks the first
     array([[3, 0],
-           [2, 0]], dtype=uint8)
+           [2, 0]])
     """
-    check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="max_pool2d")
-    kernel, stride, padding, out_hw, extra = pool_geometry(
-        x.shape, kernel_size, stride, padding, rounding, "max_pool2d")
-    return _max_pool(x, kernel, stride, padding, out_hw, extra)
+    geometry = _check_max_pool2d(x, kernel_size, stride, padding, rounding)
+    (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
+    pad = ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew))   # + ceil overhang
+    z = np.pad(x, pad, constant_values=-np.inf)
+    out = np.full(x.shape[:2] + (oh, ow), -np.inf, dtype=x.dtype)
+    argmax = np.zeros(out.shape, dtype=int)
+    for p in range(kh):
+        for q in range(kw):
+            z_pq = z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]
+            better = z_pq > out     # strict: a tie keeps the earlier offset
+            out[better] = z_pq[better]
+            argmax[better] = p * kw + q
+    return out, argmax
 
 
-def _index_dtype(kernel):
-    return np.uint8 if kernel[0] * kernel[1] <= 255 else np.int32
-
-
-def _max_pool(x, kernel, stride, padding, out_hw, extra):
-    grid = _PhaseGrid(x.shape, kernel, stride, padding, extra, out_hw)
-    xg = grid.scatter(x, fill=-np.inf)
-    span = grid.span
-    _, _, phase, shift = grid.offsets[0]
-    out = np.empty(grid.shape[1], dtype=x.dtype)
-    out[:span] = xg[phase, shift:shift + span]
-    index_dtype = _index_dtype(kernel)
-    argmax = np.zeros(grid.shape[1], dtype=index_dtype)
-    better = np.empty(span, dtype=bool)
-    candidate = np.empty(span, dtype=index_dtype)
-    for k, (_, _, phase, shift) in enumerate(grid.offsets[1:], start=1):
-        window = xg[phase, shift:shift + span]
-        np.greater(window, out[:span], out=better)     # strict: an earlier offset keeps a tie
-        np.maximum(out[:span], window, out=out[:span])
-        # Offsets grow along the loop, so the winner is the largest offset that improved
-        # the running maximum: a max() instead of a (much slower) masked write.
-        np.multiply(better, index_dtype(k), out=candidate)
-        np.maximum(argmax[:span], candidate, out=argmax[:span])
-    return grid.outputs(out), grid.outputs(argmax)
-
-
-def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None, padding=0,
-                        rounding="exact"):
+def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None,
+                        padding=0, rounding="exact"):
     """Route each output gradient to the input position that won the max.
+
+    For each window offset ``(p, q)``, the outputs whose winner sat there add their
+    gradient to that input pixel; overlapping windows that share a winner add up.
+
+    Parameters
+    ----------
+    dout : numpy.ndarray
+        ``(N, C, OH, OW)``, the gradient of the loss with respect to the output.
+    argmax : numpy.ndarray
+        As returned by :func:`max_pool2d`.
+    x_shape : tuple of int
+        ``(N, C, H, W)`` of the input.
+    kernel_size, stride, padding, rounding
+        As given to :func:`max_pool2d`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``x_shape``.
 
     Examples
     --------
@@ -222,44 +146,65 @@ def max_pool2d_backward(dout, argmax, x_shape, kernel_size, stride=None, padding
     array([[[[ 0.,  0.],
              [10.,  0.]]]])
     """
-    kernel, stride, padding, out_hw, extra = pool_geometry(
-        x_shape, kernel_size, stride, padding, rounding, "max_pool2d_backward")
-    return _max_pool_backward(dout, argmax, x_shape, kernel, stride, padding, out_hw, extra)
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding,
+                             "max_pool2d_backward")
+    (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
+    n, c, h, w = x_shape
+    dz = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=dout.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            won = argmax == p * kw + q              # (N, C, OH, OW)
+            dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += dout * won
+    return dz[:, :, ph:ph + h, pw:pw + w].copy()        # drop the padding
 
 
-def _max_pool_backward(dout, argmax, x_shape, kernel, stride, padding, out_hw, extra):
-    grid = _PhaseGrid(x_shape, kernel, stride, padding, extra, out_hw)
-    span = grid.span
-    d = grid.positions(dout, 0)
-    winners = grid.positions(argmax, len(grid.offsets))     # never equal to an offset
-    dxg = np.zeros(grid.shape, dtype=dout.dtype)
-    won = np.empty(span, dtype=bool)
-    routed = np.empty(span, dtype=dout.dtype)
-    for k, (_, _, phase, shift) in enumerate(grid.offsets):
-        np.equal(winners[:span], k, out=won)
-        np.multiply(d[:span], won, out=routed)
-        if grid.overlapping:
-            dxg[phase, shift:shift + span] += routed
-        else:                                   # windows are disjoint: a plain write
-            dxg[phase, shift:shift + span] = routed
-    return grid.gather(dxg)
+def window_sizes(x_shape, kernel_size, stride=None, padding=0,
+                 rounding="exact"):
+    """How many pixels of the padded input each pooling window covers: ``(OH, OW)``.
 
+    ``kh*kw`` everywhere (padding counts, as PyTorch's ``count_include_pad=True``),
+    except for the windows that ``rounding="ceil"`` lets hang over the bottom or right
+    edge: those cover only what lies inside the padded input.
 
-def _avg_divisor(x_shape, kernel, stride, padding, out_hw, extra):
-    """Window sizes: ``kh*kw`` (zeros of the padding count), clipped only by ceil overhang."""
-    kh, kw = kernel
-    if extra == (0, 0):
-        return float(kh * kw)
-    counts = []
-    for size, k, s, p, o in zip(x_shape[2:], kernel, stride, padding, out_hw):
-        starts = np.arange(o) * s
-        counts.append(np.minimum(starts + k, size + 2 * p) - starts)
-    return np.multiply.outer(counts[0], counts[1]).astype(np.float64)
+    Examples
+    --------
+    >>> from dlbook.functional import window_sizes
+    >>> window_sizes((1, 1, 5, 5), 2, rounding="ceil")    # the last row/column overhangs
+    array([[4., 4., 2.],
+           [4., 4., 2.],
+           [2., 2., 1.]])
+    """
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding,
+                             "window_sizes")
+    (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
+    h, w = x_shape[2:]
+    ones = np.ones((h + 2 * ph, w + 2 * pw))         # the padded input
+    inside = np.pad(ones, ((0, eh), (0, ew)))        # 0 on the ceil overhang
+    count = np.zeros((oh, ow))
+    for p in range(kh):
+        for q in range(kw):
+            count += inside[p:p + sh * oh:sh, q:q + sw * ow:sw]
+    return count
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
     """Mean over each window; padded zeros count in the mean (PyTorch's default
     ``count_include_pad=True``), so border windows of a padded input are pulled to 0.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        ``(N, C, H, W)``.
+    kernel_size, stride, padding : int or (int, int)
+        ``stride`` defaults to ``kernel_size``.
+    rounding : {"exact", "floor", "ceil"}
+        See :func:`conv_output_size`; a ``"ceil"`` window that hangs over the edge
+        divides by the pixels it covers (:func:`window_sizes`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C, OH, OW)``.
 
     Examples
     --------
@@ -273,28 +218,36 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, rounding="exact"):
     array([[0.44444444, 0.44444444],
            [0.44444444, 0.44444444]])
     """
-    check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="avg_pool2d")
-    kernel, stride, padding, out_hw, extra = pool_geometry(
-        x.shape, kernel_size, stride, padding, rounding, "avg_pool2d")
-    return _avg_pool(x, kernel, stride, padding, out_hw, extra)
+    geometry = _check_avg_pool2d(x, kernel_size, stride, padding, rounding)
+    (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
+    z = np.pad(x, ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew)))
+    total = np.zeros(x.shape[:2] + (oh, ow), dtype=x.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            total += z[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw]
+    sizes = window_sizes(x.shape, kernel_size, stride, padding, rounding)
+    return total / sizes.astype(x.dtype)
 
 
-def _avg_pool(x, kernel, stride, padding, out_hw, extra):
-    grid = _PhaseGrid(x.shape, kernel, stride, padding, extra, out_hw)
-    xg = grid.scatter(x, fill=0.0)
-    span = grid.span
-    _, _, phase, shift = grid.offsets[0]
-    total = np.empty(grid.shape[1], dtype=x.dtype)
-    total[:span] = xg[phase, shift:shift + span]
-    for _, _, phase, shift in grid.offsets[1:]:
-        total[:span] += xg[phase, shift:shift + span]
-    out = grid.outputs(total)
-    out /= np.asarray(_avg_divisor(x.shape, kernel, stride, padding, out_hw, extra), x.dtype)
-    return out
-
-
-def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0, rounding="exact"):
+def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0,
+                        rounding="exact"):
     """Spread each output gradient evenly over its window.
+
+    Each input of a window gets ``dout / window size``; overlapping windows add up.
+
+    Parameters
+    ----------
+    dout : numpy.ndarray
+        ``(N, C, OH, OW)``.
+    x_shape : tuple of int
+        ``(N, C, H, W)`` of the input.
+    kernel_size, stride, padding, rounding
+        As given to :func:`avg_pool2d`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``x_shape``.
 
     Examples
     --------
@@ -304,20 +257,14 @@ def avg_pool2d_backward(dout, x_shape, kernel_size, stride=None, padding=0, roun
     array([[[[1., 1.],
              [1., 1.]]]])
     """
-    kernel, stride, padding, out_hw, extra = pool_geometry(
-        x_shape, kernel_size, stride, padding, rounding, "avg_pool2d_backward")
-    return _avg_pool_backward(dout, x_shape, kernel, stride, padding, out_hw, extra)
-
-
-def _avg_pool_backward(dout, x_shape, kernel, stride, padding, out_hw, extra):
-    grid = _PhaseGrid(x_shape, kernel, stride, padding, extra, out_hw)
-    share = dout / np.asarray(_avg_divisor(x_shape, kernel, stride, padding, out_hw, extra),
-                              dout.dtype)
-    share = grid.positions(share, 0)[:grid.span]
-    dxg = np.zeros(grid.shape, dtype=dout.dtype)
-    for _, _, phase, shift in grid.offsets:
-        if grid.overlapping:
-            dxg[phase, shift:shift + grid.span] += share
-        else:
-            dxg[phase, shift:shift + grid.span] = share
-    return grid.gather(dxg)
+    geometry = pool_geometry(x_shape, kernel_size, stride, padding, rounding,
+                             "avg_pool2d_backward")
+    (kh, kw), (sh, sw), (ph, pw), (oh, ow), (eh, ew) = geometry
+    n, c, h, w = x_shape
+    sizes = window_sizes(x_shape, kernel_size, stride, padding, rounding)
+    share = dout / sizes.astype(dout.dtype)
+    dz = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=dout.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            dz[:, :, p:p + sh * oh:sh, q:q + sw * ow:sw] += share
+    return dz[:, :, ph:ph + h, pw:pw + w].copy()        # drop the padding

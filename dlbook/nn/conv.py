@@ -1,22 +1,16 @@
-"""Convolution layer (notes eq. (29)) computed as one matrix product over im2col columns."""
+"""Convolution layer (notes eq. (29)): :func:`dlbook.functional.conv2d`, run by the engine."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from dlbook._checks import (check_array, check_channels, check_dtype, check_int, check_pair,
                             check_same_dtype)
+from dlbook._engine import conv as engine
 from dlbook._random import as_generator
-from dlbook.functional.conv import ROUNDINGS, _col2im, _im2col, _output_shape
+from dlbook.functional.conv import CONV_ROUNDINGS, conv_output_size
 from dlbook.init import get_initializer, zeros
 from dlbook.nn.module import Module, Parameter
-
-# Scratch arrays this large are kept between training steps (see Conv2d._workspace).
-# 8 MiB keeps AlexNet conv1's (9 and 35 MB) and leaves LeNet's (5 MB at most) to the
-# allocator; of 0, 8 and 32 MiB it measured best for both networks.
-_KEEP_BYTES = 8 << 20
 
 
 class Conv2d(Module):
@@ -25,9 +19,12 @@ class Conv2d(Module):
     .. math:: u_{ijk} = \sum_{c}\sum_{p}\sum_{q} z_{i+p,\,j+q,\,c}\, h_{pqck} + b_k
 
     ``W`` has PyTorch's layout ``(out_channels, in_channels, kh, kw)``, i.e.
-    ``W[k, c, p, q]`` is the notes' :math:`h_{pqck}`.  The forward pass is
-    ``W.reshape(out, -1) @ im2col(x)``; the backward pass is two more matrix products
-    and a :func:`~dlbook.functional.col2im`.
+    ``W[k, c, p, q]`` is the notes' :math:`h_{pqck}` (``p`` down the rows, ``q`` along
+    them; the notes index width first).  The layer computes
+    :func:`~dlbook.functional.conv2d` and :func:`~dlbook.functional.conv2d_backward` with
+    the engine's faster kernels (``dlbook/_engine/conv.py``, explained on the
+    Performance page); the tests prove both give the same numbers.  Arguments after
+    ``padding`` are keyword-only.
 
     Parameters
     ----------
@@ -71,7 +68,7 @@ class Conv2d(Module):
     (2, 8, 32, 32)
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True,
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, *, bias=True,
                  weight_init="he_normal", rng=None, dtype=np.float32, rounding="exact"):
         super().__init__()
         owner = "Conv2d"
@@ -80,7 +77,7 @@ class Conv2d(Module):
         self.kernel_size = check_pair(kernel_size, "kernel_size", minimum=1, owner=owner)
         self.stride = check_pair(stride, "stride", minimum=1, owner=owner)
         self.padding = check_pair(padding, "padding", minimum=0, owner=owner)
-        if rounding not in ROUNDINGS[:2]:
+        if rounding not in CONV_ROUNDINGS:
             raise ValueError(
                 f"Conv2d: argument 'rounding' must be 'exact' or 'floor', got {rounding!r}"
             )
@@ -91,7 +88,7 @@ class Conv2d(Module):
         self.W = Parameter(init(shape, rng=as_generator(rng), dtype=dtype))
         self.b = Parameter(zeros((self.out_channels,), dtype)) if bias else None
         self._cache = None
-        self._scratch = {}
+        self._workspace = engine.Workspace()
 
     def extra_repr(self):
         kh, kw = self.kernel_size
@@ -101,81 +98,38 @@ class Conv2d(Module):
 
     def output_shape(self, x_shape):
         """``(N, out_channels, OH, OW)`` for an input of shape ``x_shape`` (eq. (30))."""
-        oh, ow = _output_shape(x_shape, *self.kernel_size, self.stride, self.padding,
-                               self.rounding, "Conv2d")
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+        oh = conv_output_size(x_shape[2], kh, sh, ph, self.rounding, owner="Conv2d", dim="height")
+        ow = conv_output_size(x_shape[3], kw, sw, pw, self.rounding, owner="Conv2d", dim="width")
         return (x_shape[0], self.out_channels, oh, ow)
 
-    def _pointwise(self):
-        return self.kernel_size == (1, 1) and self.stride == (1, 1) and self.padding == (0, 0)
-
-    def forward(self, x):
+    def _check_input(self, x):
+        """What :func:`~dlbook.functional.conv2d` would check, against this layer's weights."""
         check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="Conv2d")
         check_channels(x, self.in_channels, owner="Conv2d",
                        wanted=f"the layer expects in_channels={self.in_channels}")
         check_same_dtype(x, self.W.data.dtype, owner="Conv2d")
-        n, _, oh, ow = self.output_shape(x.shape)
-        kh, kw = self.kernel_size
-        w2 = self.W.data.reshape(self.out_channels, -1)
-        if self._pointwise():
-            # A 1x1 convolution needs no im2col: each sample (C, H*W) already is
-            # its column matrix, and a batched matmul yields NCHW directly.
-            x3 = x.reshape(n, self.in_channels, oh * ow)
-            out = np.matmul(w2, x3)                            # (N, C_out, OH*OW)
-            if self.b is not None:
-                out += self.b.data[:, None]
-            self._cache = (x.shape, x3, oh, ow)
-            return out.reshape(n, self.out_channels, oh, ow)
-        # Columns ordered (i, j, n), batch innermost: see _im2col.
-        m = n * oh * ow
-        cols = _im2col(x, kh, kw, self.stride, self.padding, oh, ow, batch_last=True,
-                       out=self._workspace("cols", (w2.shape[1] * m,), x.dtype))
-        out = self._workspace("out", (self.out_channels, m), x.dtype)
-        np.matmul(w2, cols, out=out)                           # (C_out, OH*OW*N)
-        if self.b is not None:
-            out += self.b.data[:, None]
-        self._cache = (x.shape, cols, oh, ow)
-        return out.reshape(self.out_channels, oh, ow, n).transpose(3, 0, 1, 2).copy()
 
-    def _workspace(self, role, shape, dtype):
-        """An array of ``shape`` for ``role`` ("cols" or "out"), kept between steps if large.
-
-        A fresh array of many megabytes comes as new pages from the kernel, so filling
-        it costs a page fault per page and freeing it a page-table teardown: about
-        2 ms per step for AlexNet conv1's 35 MB of columns.  In training mode the layer
-        therefore keeps arrays of ``_KEEP_BYTES`` or more.  Smaller ones are left to the
-        allocator, which hands back recently freed memory that is still in cache:
-        keeping every array made LeNet train about a quarter slower.
-        """
-        size = math.prod(shape)
-        if not self.training or size * np.dtype(dtype).itemsize < _KEEP_BYTES:
-            self._scratch.pop(role, None)
-            return np.empty(shape, dtype=dtype)
-        scratch = self._scratch.get(role)
-        if scratch is None or scratch.size < size or scratch.dtype != dtype:
-            scratch = self._scratch[role] = np.empty(size, dtype=dtype)
-        return scratch[:size].reshape(shape)
+    def forward(self, x):
+        self._check_input(x)
+        _, _, oh, ow = self.output_shape(x.shape)
+        b = None if self.b is None else self.b.data
+        u, self._cache = engine.conv2d_forward(
+            x, self.W.data, b, self.stride, self.padding, (oh, ow),
+            self._workspace, self.training)
+        return u
 
     def backward(self, dout):
-        x_shape, cols, oh, ow = self._require_cache(self._cache)
+        cache = self._require_cache(self._cache)
+        x_shape, _, (oh, ow) = cache
         want = (x_shape[0], self.out_channels, oh, ow)
         if dout.shape != want:
             raise ValueError(f"Conv2d.backward: argument 'dout' has shape {dout.shape}, "
                              f"expected {want}")
         self._cache = None
-        w2 = self.W.data.reshape(self.out_channels, -1)
-        if self._pointwise():                                    # 1x1 path, cols = x3
-            d3 = dout.astype(w2.dtype, copy=False).reshape(x_shape[0], self.out_channels, -1)
-            if self.b is not None:
-                self.b.accumulate(d3.sum(axis=(0, 2)))
-            dW = np.matmul(d3, cols.transpose(0, 2, 1)).sum(axis=0)
-            self.W.accumulate(dW.reshape(self.W.data.shape))
-            return np.matmul(w2.T, d3).reshape(x_shape)
-        dout2 = self._workspace("out", want[1:] + want[:1], w2.dtype)
-        np.copyto(dout2, dout.transpose(1, 2, 3, 0))                   # (C_out, OH, OW, N)
-        dout2 = dout2.reshape(self.out_channels, -1)
+        dx, dW, db = engine.conv2d_backward(dout, cache, self.W.data, self.stride, self.padding,
+                                            self._workspace, self.training)
+        self.W.accumulate(dW)
         if self.b is not None:
-            self.b.accumulate(dout2.sum(axis=1))
-        self.W.accumulate((dout2 @ cols.T).reshape(self.W.data.shape))
-        dcols = np.matmul(w2.T, dout2, out=cols)   # the columns are used up: reuse them
-        kh, kw = self.kernel_size
-        return _col2im(dcols, x_shape, kh, kw, self.stride, self.padding, oh, ow, True)
+            self.b.accumulate(db)
+        return dx

@@ -1,11 +1,18 @@
-"""Pooling layers (notes §2.4) and the global pools that end a CNN (notes §2.5)."""
+"""Pooling layers (notes §2.4) and the global pools that end a CNN (notes §2.5).
+
+``MaxPool2d`` and ``AvgPool2d`` compute :func:`dlbook.functional.max_pool2d` and
+:func:`dlbook.functional.avg_pool2d` (and their backward passes) with the engine's
+kernels, ``dlbook/_engine/pooling.py``; the tests prove both give the same numbers.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from dlbook._checks import check_array
-from dlbook.functional import pooling as P
+from dlbook._engine import pooling as engine
+from dlbook.functional.conv import ROUNDINGS
+from dlbook.functional.pooling import pool_geometry
 from dlbook.nn.module import Module
 
 
@@ -16,10 +23,10 @@ class _Pool2d(Module):
         super().__init__()
         owner = type(self).__name__
         # Validate now (on a dummy input big enough) so a bad layer fails at construction.
-        kernel, stride, padding, _, _ = P.pool_geometry(
+        kernel, stride, padding, _, _ = pool_geometry(
             (1, 1, 10**6, 10**6), kernel_size, stride, padding, "floor", owner)
-        if rounding not in P.ROUNDINGS:
-            raise ValueError(f"{owner}: argument 'rounding' must be one of {P.ROUNDINGS}, "
+        if rounding not in ROUNDINGS:
+            raise ValueError(f"{owner}: argument 'rounding' must be one of {ROUNDINGS}, "
                              f"got {rounding!r}")
         self.kernel_size, self.stride, self.padding = kernel, stride, padding
         self.rounding = rounding
@@ -32,7 +39,7 @@ class _Pool2d(Module):
     def _geometry(self, x):
         owner = type(self).__name__
         check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner=owner)
-        return P.pool_geometry(x.shape, self.kernel_size, self.stride, self.padding,
+        return pool_geometry(x.shape, self.kernel_size, self.stride, self.padding,
                                self.rounding, owner)
 
 
@@ -72,14 +79,14 @@ class MaxPool2d(_Pool2d):
 
     def forward(self, x):
         geometry = self._geometry(x)
-        out, argmax = P._max_pool(x, *geometry)
+        out, argmax = engine.max_pool2d(x, *geometry)
         self._cache = (x.shape, argmax, geometry)
         return out
 
     def backward(self, dout):
         x_shape, argmax, geometry = self._require_cache(self._cache)
         self._cache = None
-        return P._max_pool_backward(dout, argmax, x_shape, *geometry)
+        return engine.max_pool2d_backward(dout, argmax, x_shape, *geometry)
 
 
 class AvgPool2d(_Pool2d):
@@ -117,12 +124,12 @@ class AvgPool2d(_Pool2d):
     def forward(self, x):
         geometry = self._geometry(x)
         self._cache = (x.shape, geometry)
-        return P._avg_pool(x, *geometry)
+        return engine.avg_pool2d(x, *geometry)
 
     def backward(self, dout):
         x_shape, geometry = self._require_cache(self._cache)
         self._cache = None
-        return P._avg_pool_backward(dout, x_shape, *geometry)
+        return engine.avg_pool2d_backward(dout, x_shape, *geometry)
 
 
 class GlobalAvgPool2d(Module):
