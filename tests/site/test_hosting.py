@@ -89,6 +89,8 @@ def test_readthedocs_build_publishes_the_site_and_its_offline_copy(published):
     assert f'<meta property="og:url" content="{CANONICAL}part1/activations.html"' in page
     sitemap = (html / "sitemap.xml").read_text(encoding="utf8")
     assert f"<loc>{CANONICAL}part1/activations.html</loc>" in sitemap
+    pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
+    assert sitemap.count("<loc>") == len(pages), "the sitemap must list every page"
     assert not re.search(r"localhost", sitemap + page)
 
     zips = list((out / "htmlzip").glob("*.zip"))

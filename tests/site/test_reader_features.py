@@ -5,7 +5,6 @@ a favicon and logo, links to Python's documentation, and a folder GitHub Pages s
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -85,7 +84,7 @@ def test_api_reference_links_to_source_and_to_python(site):
                                                        if p.startswith("api/"))
 
 
-def test_canonical_link_sitemap_and_opengraph(site):
+def test_canonical_link_and_opengraph(site):
     html = _html(site, "part1/activations.html")
     canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1)
     assert canonical.endswith("/part1/activations.html")
@@ -96,10 +95,9 @@ def test_canonical_link_sitemap_and_opengraph(site):
     image = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
     assert image.startswith(base)
     assert (site / image[len(base):]).is_file(), image
-    urls = [loc.text for loc in ET.parse(site / "sitemap.xml").getroot().iter()
-            if loc.tag.endswith("loc")]
-    assert base + "part1/activations.html" in urls
-    assert len(urls) >= len(PAGES) - 2
+    # sphinx-sitemap lists the pages written by the last build only, so an incremental
+    # build's sitemap is partial; test_hosting checks the sitemap of a full build.
+    assert (site / "sitemap.xml").is_file()
 
 
 def test_favicon_and_logo(site):
