@@ -26,9 +26,18 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 BLOCKING = {"serious", "critical"}
 
+# The theme animates colour changes (e.g. the search button's background): switch them
+# off, or axe would measure a colour halfway between the modes.
 SET_MODE = """
+if (!document.getElementById("no-transitions")) {
+  const style = document.createElement("style");
+  style.id = "no-transitions";
+  style.textContent = "*, *::before, *::after { transition: none !important; animation: none !important; }";
+  document.head.appendChild(style);
+}
 document.documentElement.dataset.theme = arguments[0];
 document.documentElement.dataset.mode = arguments[0];
+document.body.getBoundingClientRect();
 """
 
 RUN_AXE = """
