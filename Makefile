@@ -12,26 +12,35 @@ PORT      ?= 8000
 # Notebook kernels start "python" from PATH: make it the project's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 # The book's matrices are small: one BLAS thread per process beats threads that fight
-# over two cores (measured 30x on a loaded machine). `make bench` keeps the default.
-html doctest test-unit test-site: export OPENBLAS_NUM_THREADS := 1
-html doctest test-unit test-site: export OMP_NUM_THREADS := 1
+# over two cores (measured 30x on a loaded machine). conf.py sets the same defaults for
+# a bare sphinx-build; `make bench` keeps the library's default.
+html doctest test-unit test-min test-site: export OPENBLAS_NUM_THREADS := 1
+html doctest test-unit test-min test-site: export OMP_NUM_THREADS := 1
+# The lowest declared versions (pyproject's ">=" floors), in a venv of their own.
+MIN_VENV  := .venv-min
+MIN_STAMP := $(MIN_VENV)/.installed-stamp
 # Each build folder keeps its own notebook-execution cache.
 export DLBOOK_JUPYTER_CACHE := $(abspath $(BUILDDIR))/.jupyter_cache
 
-.PHONY: help html doctest test test-unit test-site serve bench clean venv
+.PHONY: help html doctest test test-unit test-min test-site serve bench clean venv constraints
 
 help:
 	@echo "make html     build the site into $(BUILDDIR)/html (every page executed)"
 	@echo "make test     unit tests + docstring examples, page doctests, strict site build, browser checks"
 	@echo "make doctest  run every {doctest} block of every page"
+	@echo "make test-min the unit tests against the lowest versions pyproject.toml declares"
+	@echo "make constraints  write docs/constraints.txt (the docs build's exact versions) from .venv"
 	@echo "make serve    serve $(BUILDDIR)/html on http://localhost:$(PORT)"
 	@echo "make bench    speed measurements and the site build time, written to benchmarks/results.json"
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The docs build's versions are pinned (docs/constraints.txt, the same file Read the
+# Docs installs with), so a local build is the hosted build.
+$(STAMP): pyproject.toml docs/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[docs,test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check \
+	    --constraint docs/constraints.txt -e '.[docs,test]'
 	touch $(STAMP)
 
 html: $(STAMP)
@@ -44,13 +53,30 @@ doctest: $(STAMP)
 test-unit: $(STAMP)
 	$(PY) -m pytest -n 2 --ignore=tests/site
 
+# PyTorch comparisons (tests/pytorch) need torch, which has no floor here: they run in
+# test-unit only. The site tests need a built site: they run in test-site.
+$(MIN_STAMP): pyproject.toml .ci/floors.py
+	rm -rf $(MIN_VENV)
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(PY) .ci/floors.py > $(MIN_VENV)/floors.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	    --constraint $(MIN_VENV)/floors.txt '.[test]'
+	touch $(MIN_STAMP)
+
+test-min: $(STAMP) $(MIN_STAMP)
+	$(MIN_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|matplotlib|pytest|hypothesis|pyyaml)=='
+	$(MIN_VENV)/bin/python -m pytest -n 2 --ignore=tests/site --ignore=tests/pytorch
+
+constraints: $(STAMP)
+	$(PY) .ci/constraints.py > docs/constraints.txt
+
 # Browser checks of the built site (Debian's chromium + chromium-driver; nothing is downloaded).
 # "-p no:doctest" cannot be used: pyproject's doctest options would then be unknown.
 test-site: $(STAMP)
 	DLBOOK_SITE_DIR=$(abspath $(BUILDDIR))/html DLBOOK_SCREENSHOT_DIR=$(abspath $(BUILDDIR))/screenshots \
-	SE_OFFLINE=true $(PY) -m pytest tests/site
+	SE_OFFLINE=true $(PY) -m pytest tests/site --durations=5
 
-test: test-unit doctest html test-site
+test: test-unit test-min doctest html test-site
 
 serve: $(STAMP)
 	$(PY) -m http.server --directory $(BUILDDIR)/html $(PORT)
@@ -62,4 +88,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(BUILDDIR)
+	rm -rf $(BUILDDIR) $(MIN_VENV)

@@ -5,9 +5,14 @@ Build with ``sphinx-build -c . docs _build/html`` (the Makefile does this).
 
 import doctest
 import os
-import shutil
 import sys
 from pathlib import Path
+
+# The book's matrices are small: one BLAS/OpenMP thread per process beats threads that
+# fight over the cores (measured 30x on a loaded machine).  Set before NumPy is first
+# imported; notebook kernels inherit it.  A caller's own setting wins.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -19,6 +24,16 @@ project = "dlbook"
 author = "the dlbook developers"
 copyright = "2026, the dlbook developers"
 release = dlbook.__version__
+version = release
+language = "en"
+
+# Where the site is published: Read the Docs says so in READTHEDOCS_CANONICAL_URL, the
+# GitHub Pages workflow in DLBOOK_SITE_URL; a local build is served by `make serve`.
+html_baseurl = (os.environ.get("READTHEDOCS_CANONICAL_URL")
+                or os.environ.get("DLBOOK_SITE_URL")
+                or "http://localhost:8000/")
+if not html_baseurl.endswith("/"):
+    html_baseurl += "/"
 
 extensions = [
     "myst_nb",
@@ -26,19 +41,43 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "sphinx.ext.intersphinx",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
     "dlbook_docs",
+    "dlbook_japanese",
+    "dlbook_site",
 ]
 
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_data", "_ext", "README.md"]
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_data", "_ext", "_intersphinx", "README.md"]
 nitpicky = True
-# Names from the standard library and NumPy have no inventory to link to offline.
-nitpick_ignore_regex = [
-    # Docstring type descriptions ("int or pair", "numpy.ndarray") are prose; only
-    # dlbook's own classes must resolve.
-    (r"py:class", r"(?!dlbook\.).*"),
+
+# -- links to other projects' documentation, from committed inventories (offline) ----
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3.11/", str(ROOT / "docs" / "_intersphinx" / "python.inv")),
+}
+intersphinx_timeout = 1
+# Type names in docstrings that have nowhere to link, listed one by one (anything else
+# that does not resolve is a typo and fails the build).
+nitpick_ignore = [
+    # NumPy publishes no inventory in any installable package.
+    ("py:class", "numpy.ndarray"),
+    ("py:class", "numpy dtype"),
+    ("py:class", "numpy.random.Generator"),
+    ("py:class", "array_like"),
+    # numpydoc words, and phrases the docstrings use as types.
+    ("py:class", "optional"),
+    ("py:class", "callable"),
+    ("py:class", "iterable"),
+    ("py:class", "ignored"),
+    ("py:class", "pair"),
+    ("py:class", "two arrays"),
 ]
+# The allowed values of a string argument, e.g. rounding : {"exact", "floor", "ceil"}.
+nitpick_ignore_regex = [("py:class", r'\{?"\w+"\}?')]
 
 # -- MyST and notebook execution ---------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
@@ -74,6 +113,9 @@ html_theme = "sphinx_book_theme"
 html_title = "dlbook"
 html_static_path = ["docs/_static"]
 html_css_files = ["dlbook.css"]
+html_js_files = ["dlbook.js"]
+html_logo = "docs/_static/logo.svg"
+html_favicon = "docs/_static/favicon.svg"
 html_theme_options = {
     "use_download_button": True,
     "use_fullscreen_button": True,
@@ -85,26 +127,24 @@ html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None
 html_copy_source = True
 
+# -- copy buttons: copy the code a reader types, not the prompts or the expected output
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+
+# -- sitemap and OpenGraph (canonical URLs come from html_baseurl) -------------------
+sitemap_url_scheme = "{link}"
+ogp_site_url = html_baseurl
+ogp_site_name = "dlbook"
+# Social cards are drawn by matplotlib; page titles carry Japanese, so the card font
+# must have the glyphs: IPAexGothic from the matplotlib-fontja wheel (no system font).
+ogp_social_cards = {
+    "font": "IPAexGothic",
+    "image": "_static/logo-card.png",
+    "image_mini": "_static/logo-card.png",
+}
+
 # Math renders from a local MathJax (the django-static-mathjax wheel carries
-# MathJax 3.2.2) so the site works with no network connection.
+# MathJax 3.2.2) so the site works with no network connection; dlbook_site copies it.
 mathjax_path = "mathjax/tex-chtml.js"
 mathjax3_config = {"tex": {"tags": "none"}}
-
-
-def _copy_mathjax(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
-    import mathjax
-
-    source = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
-    target = Path(app.outdir) / "_static" / "mathjax"
-    if (target / "tex-chtml.js").exists():
-        return
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source / "tex-chtml.js", target / "tex-chtml.js")
-    for sub in ("output", "input", "ui", "a11y", "adaptors"):
-        shutil.copytree(source / sub, target / sub, dirs_exist_ok=True)
-
-
-def setup(app):
-    app.connect("build-finished", _copy_mathjax)

@@ -64,8 +64,9 @@ def zeros(shape, dtype=np.float32, rng=None):
     Examples
     --------
     >>> from dlbook.init import zeros
-    >>> zeros((2, 3)).sum()
-    np.float32(0.0)
+    >>> w = zeros((2, 3))
+    >>> w.dtype, float(w.sum())
+    (dtype('float32'), 0.0)
     """
     return np.zeros(_check_shape(shape), dtype=check_dtype(dtype))
 

@@ -12,7 +12,7 @@ import numpy as np
 from dlbook.diagnostics import shared_statistics
 from dlbook.nn import BatchNorm2d, GroupNorm, InstanceNorm2d, LayerNorm
 
-#: The block the normalisation pictures show: N samples, C channels, H·W positions.
+#: The block the normalisation pictures show (N samples, C channels, H·W positions).
 BLOCK = (4, 6, 1, 5)
 
 

@@ -3,7 +3,8 @@
 - ``{correction}``: the "Correction to the notes" box (class ``correction``).
 - ``{clarification}``: the "Clarification of the notes" box (class ``clarification``),
   for what the notes leave loose or ambiguous rather than get wrong.
-- ``{quiz}``: a confirmation quiz (確認テスト) box (class ``quiz``).
+- ``{quiz}``: a confirmation quiz (確認テスト) box (class ``quiz``); its first
+  paragraph is the question, the rest the answers, collapsed until the reader opens them.
 - ``{notes-map}``: the table of docs/_data/notes_map.yaml.
 - ``{glossary-table}``: the glossary from docs/_data/glossary.yaml.
 - a ``.ipynb`` download for every executed page (sphinx-book-theme shows it
@@ -17,25 +18,13 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from docutils.statemachine import StringList
 from docutils.parsers.rst import directives
 from sphinx.directives.code import LiteralInclude
 from sphinx.util.docutils import SphinxDirective
 
-DATA = Path(__file__).resolve().parent.parent / "_data"
-
-
-def load_notes_map():
-    """Entries of the notes map, in the notes' order."""
-    return yaml.safe_load((DATA / "notes_map.yaml").read_text(encoding="utf8"))
-
-
-def load_glossary():
-    """Glossary entries sorted by English term."""
-    entries = yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf8"))
-    return sorted(entries, key=lambda e: e["term"].lower())
+from dlbook_data import DATA, load_glossary, load_notes_map
 
 
 class _Box(SphinxDirective):
@@ -71,11 +60,38 @@ class ClarificationDirective(_Box):
     css_class = "clarification"
 
 
+class quiz_answer(nodes.container):
+    """The answers of a quiz: a ``<details>`` element in HTML, a plain container elsewhere."""
+
+
+def _visit_quiz_answer(self, node):
+    self.body.append('<details class="quiz-answer"><summary>Show the answers</summary>\n')
+
+
+def _depart_quiz_answer(self, node):
+    self.body.append("</details>\n")
+
+
 class QuizDirective(_Box):
-    """A confirmation quiz (確認テスト) with its answer."""
+    """A confirmation quiz (確認テスト): the question, then its answers, collapsed.
+
+    The answers stay in the page (the search index and find-in-page see them; a
+    script opens them for printing).
+    """
 
     title = "Confirmation quiz (確認テスト)"
     css_class = "quiz"
+
+    def run(self):
+        box, *messages = super().run()
+        question = next((i for i, child in enumerate(box.children)
+                         if not isinstance(child, nodes.title)), None)
+        if question is not None and question + 1 < len(box.children):
+            answers = quiz_answer()
+            answers.extend(box.children[question + 1:])
+            box.children = box.children[:question + 1]
+            box += answers
+        return [box, *messages]
 
 
 def _parse(directive, text, classes=()):
@@ -207,6 +223,7 @@ def setup(app):
     app.add_directive("literalinclude", CodeInclude, override=True)
     app.add_directive("correction", CorrectionDirective)
     app.add_directive("clarification", ClarificationDirective)
+    app.add_node(quiz_answer, html=(_visit_quiz_answer, _depart_quiz_answer))
     app.add_directive("quiz", QuizDirective)
     app.add_directive("notes-map", NotesMapDirective)
     app.add_directive("glossary-table", GlossaryTableDirective)

@@ -85,3 +85,18 @@ def browser():
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def reader_page(browser, server):
+    """``reader_page("part1/x.html")`` loads a page, lets MathJax finish and returns the browser."""
+
+    def load(page):
+        browser.get(server + page)
+        browser.execute_async_script(
+            "const done = arguments[arguments.length - 1]; const mj = window.MathJax;"
+            "if (mj && mj.startup && mj.startup.promise) mj.startup.promise.then(done, done);"
+            "else done();")
+        return browser
+
+    return load

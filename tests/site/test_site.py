@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from built_site import html_pages, screenshot_dir, site_dir
+from built_site import html_pages, screenshot_dir, search_results, site_dir
 
 PAGES = html_pages()
 
@@ -151,21 +151,10 @@ def test_page_renders_offline(reader, server, page):
 
 def test_search_finds_batch_normalization(reader, server, site):
     browser = reader
-    _load(browser, server + "search.html?q=batch+normalization")
-    deadline = time.monotonic() + 20
-    results = []
-    while time.monotonic() < deadline:
-        results = browser.execute_script(
-            "return Array.from(document.querySelectorAll('#search-results ul.search li a'))"
-            ".map((a) => a.getAttribute('href'));")
-        summary = browser.execute_script(
-            "const s = document.querySelector('#search-results .search-summary');"
-            "return s ? s.textContent : '';")
-        if results or "did not match" in summary:
-            break
-        time.sleep(0.1)
+    browser.get_log("browser")
+    results = search_results(browser, server, "batch normalization")
     severe = _severe(browser)
-    assert results, f"no result for 'batch normalization' (summary: {summary!r})"
+    assert results, "no result for 'batch normalization'"
     assert not severe, severe
     first = urlsplit(results[0]).path
     assert (site / first).is_file(), f"first result {results[0]} points to a missing page"

@@ -1,0 +1,93 @@
+"""axe-core on every page of the built site, in light and in dark mode.
+
+Zero serious or critical violations of WCAG 2.0/2.1 A and AA.  axe-core comes inside
+the ``selenium-axe-python`` wheel (nothing is downloaded).  Each page is loaded once,
+MathJax is let finish, and axe runs every WCAG 2 A/AA rule with the theme light, then
+the colour rules again with it dark (the theme keys its colours on ``data-theme``, so
+no reload is needed).  The pages whose names start
+with ``_`` are left out but ``_modules/`` ([source] links), which readers do open.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from built_site import html_pages, site_dir
+
+pytest.importorskip("selenium_axe_python", reason="pip install -e '.[test]'")
+
+PAGES = html_pages(include=("_modules",))
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The rules whose outcome depends on colours: all that the dark-mode pass needs to run
+# again (the others see the same DOM in both modes).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+BLOCKING = {"serious", "critical"}
+
+# The theme animates colour changes (e.g. the search button's background): switch them
+# off, or axe would measure a colour halfway between the modes.
+SET_MODE = """
+if (!document.getElementById("no-transitions")) {
+  const style = document.createElement("style");
+  style.id = "no-transitions";
+  style.textContent = "*, *::before, *::after { transition: none !important; animation: none !important; }";
+  document.head.appendChild(style);
+}
+document.documentElement.dataset.theme = arguments[0];
+document.documentElement.dataset.mode = arguments[0];
+document.body.getBoundingClientRect();
+"""
+
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: arguments[0], resultTypes: ["violations"]})
+  .then((r) => done(r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+  }))), (e) => done({error: String(e)}));
+"""
+
+WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const mj = window.MathJax;
+if (mj && mj.startup && mj.startup.promise) mj.startup.promise.then(() => done(1), () => done(0));
+else done(1);
+"""
+
+
+@pytest.fixture(scope="module")
+def axe_script():
+    from pathlib import Path
+
+    import selenium_axe_python
+
+    return (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text(
+        encoding="utf8")
+
+
+def test_every_page_is_accessible_in_light_and_dark_mode(browser, server, axe_script):
+    if not PAGES:
+        pytest.skip(f"no built site at {site_dir()} (run 'make html' first)")
+    start = time.monotonic()
+    failures, checked = [], 0
+    for page in PAGES:
+        browser.get(server + page)
+        browser.execute_async_script(WAIT_FOR_MATHJAX)
+        browser.execute_script(axe_script)
+        for mode, rules in (("light", {"type": "tag", "values": TAGS}),
+                            ("dark", {"type": "rule", "values": COLOUR_RULES})):
+            browser.execute_script(SET_MODE, mode)
+            violations = browser.execute_async_script(RUN_AXE, rules)
+            assert not isinstance(violations, dict), f"axe failed on {page}: {violations}"
+            checked += 1
+            for v in violations:
+                if v["impact"] in BLOCKING:
+                    failures.append(f"{page} [{mode}] {v['impact']} {v['id']}: {v['help']} "
+                                    f"({len(v['nodes'])}x) e.g. {json.dumps(v['nodes'][:2])}")
+    elapsed = time.monotonic() - start
+    print(f"\naxe-core checked {len(PAGES)} pages in 2 modes ({checked} runs) in {elapsed:.1f} s")
+    assert checked == 2 * len(PAGES)
+    assert not failures, f"{len(failures)} serious/critical WCAG 2 A/AA violations:\n" + \
+        "\n".join(failures[:40])

@@ -1,0 +1,113 @@
+"""What Read the Docs would publish: its build steps, run here as .readthedocs.yaml says.
+
+The html and htmlzip steps of ``build.jobs.build`` run word for word (through bash, with
+Read the Docs' environment variables) into a scratch output folder; the install step is
+not run (it is ``pip install`` with docs/constraints.txt; the test below checks that this
+environment has exactly those versions).  The doctrees go to ``_build/doctrees`` as on
+Read the Docs, shared with ``make html``, so the pages are not read again; notebooks
+come from the execution cache.  Takes about a minute (every page is written again).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from built_site import ROOT
+
+yaml = pytest.importorskip("yaml")
+
+CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf8"))
+CANONICAL = "https://dlbook.example.org/en/latest/"
+
+
+def test_config_uses_build_jobs_so_apt_packages_apply():
+    build = CONFIG["build"]
+    assert "commands" not in build, "build.commands would make Read the Docs ignore apt_packages"
+    assert "fonts-noto-cjk" in build["apt_packages"]
+    assert "htmlzip" in CONFIG["formats"]
+    html = " ".join(build["jobs"]["build"]["html"])
+    assert "-D language=$READTHEDOCS_LANGUAGE" in html
+    assert "--constraint docs/constraints.txt" in " ".join(build["jobs"]["install"])
+
+
+def test_this_environment_has_the_pinned_docs_versions():
+    """`make venv` installs with docs/constraints.txt, as Read the Docs does."""
+    if not (Path(sys.prefix) / ".installed-stamp").is_file():
+        pytest.skip("not the venv made by `make venv`")
+    wrong = []
+    for line in (ROOT / "docs" / "constraints.txt").read_text(encoding="utf8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            try:
+                installed = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                installed = None
+            if installed != version:
+                wrong.append(f"{name}: pinned {version}, installed {installed}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """Run the html and htmlzip steps; return the output folder and the time taken."""
+    out = tmp_path_factory.mktemp("readthedocs")
+    env = {**os.environ,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "READTHEDOCS": "True", "READTHEDOCS_OUTPUT": str(out),
+           "READTHEDOCS_LANGUAGE": "en", "READTHEDOCS_PROJECT": "dlbook",
+           "READTHEDOCS_VERSION": "latest", "READTHEDOCS_CANONICAL_URL": CANONICAL}
+    for threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.pop(threads, None)               # conf.py must set them itself
+    start = time.monotonic()
+    for step in ("html", "htmlzip"):
+        for command in CONFIG["build"]["jobs"]["build"][step]:
+            done = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env,
+                                  capture_output=True, text=True)
+            assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return out, time.monotonic() - start
+
+
+def test_readthedocs_build_publishes_the_site_and_its_offline_copy(published):
+    out, seconds = published
+    html = out / "html"
+    print(f"\nRead the Docs html + htmlzip steps: {seconds:.0f} s")
+    assert (html / "index.html").is_file()
+    assert not list(html.rglob(".doctrees")), "doctrees would be published"
+    assert not list(html.rglob("*.pickle")), "pickles would be published"
+    assert (html / ".nojekyll").is_file()
+    page = (html / "part1" / "activations.html").read_text(encoding="utf8")
+    assert f'<link rel="canonical" href="{CANONICAL}part1/activations.html"' in page
+    assert f'<meta property="og:url" content="{CANONICAL}part1/activations.html"' in page
+    sitemap = (html / "sitemap.xml").read_text(encoding="utf8")
+    assert f"<loc>{CANONICAL}part1/activations.html</loc>" in sitemap
+    pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
+    assert sitemap.count("<loc>") == len(pages), "the sitemap must list every page"
+    assert not re.search(r"localhost", sitemap + page)
+
+    zips = list((out / "htmlzip").glob("*.zip"))
+    assert [z.name for z in zips] == ["dlbook-latest.zip"]
+    with zipfile.ZipFile(zips[0]) as archive:
+        names = set(archive.namelist())
+    assert "html/index.html" in names
+    assert "html/_static/mathjax/tex-chtml.js" in names
+    assert "html/searchindex.js" in names
+    assert not any(".doctrees" in n for n in names)
+
+
+def test_a_bare_sphinx_build_pins_blas_threads():
+    """conf.py sets one BLAS/OpenMP thread unless the caller chose otherwise."""
+    code = ("import runpy, os; runpy.run_path('conf.py');"
+            "print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "1"]
