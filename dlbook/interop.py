@@ -103,7 +103,7 @@ def load_torch_state_dict(model, state_dict):
     ----------
     model : Module
         Receives the parameters and buffers.
-    state_dict : mapping of str to array
+    state_dict : dict
         PyTorch names (``conv1.weight``) to ``torch.Tensor`` (read through
         ``.detach().cpu().numpy()``) or anything ``numpy.asarray`` accepts.
 
