@@ -122,14 +122,30 @@ class Module:
         """Return d(loss)/d(input) given d(loss)/d(output); subclasses implement it."""
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
-    def _require_cache(self, cache):
-        """Raise if ``backward`` is called without a ``forward`` before it."""
-        if cache is None:
+    def cached(self, value):
+        """Return ``value``, what ``forward`` kept for ``backward``, or raise if it is missing.
+
+        A layer's ``backward`` starts with ``x = self.cached(self._x)``: ``None`` means
+        ``forward`` has not run since the last ``backward`` (each backward consumes one
+        forward), which raises ``RuntimeError``.
+
+        Examples
+        --------
+        >>> from dlbook.nn import ReLU
+        >>> ReLU().backward(None)
+        Traceback (most recent call last):
+        ...
+        RuntimeError: ReLU.backward called before forward: run the forward pass (in training mode) first; each backward consumes one forward
+        """
+        if value is None:
             raise RuntimeError(
                 f"{type(self).__name__}.backward called before forward: run the forward "
                 f"pass (in training mode) first; each backward consumes one forward"
             )
-        return cache
+        return value
+
+    # The name the convolution and pooling layers use until they adopt ``cached``.
+    _require_cache = cached
 
     # -- modes -----------------------------------------------------------------
     def train(self, mode=True):
