@@ -3,10 +3,11 @@
 Every ```` ```{literalinclude} ../../dlbook/… :pyobject: X ```` on ``docs/part1`` and
 ``docs/part2`` is parsed with :mod:`ast` (docstrings and comments excluded), and
 
-1. **no walls**: every call in shown code is to a builtin, a NumPy function or method, a public
+1. **no walls**: every call in shown code is to a builtin (or Python's ``math``), a NumPy
+   function or method, a public
    name in the API reference (or a public method of a documented class), a function or method
    the same page also shows, or a local callable — except one checking line (a call to a name
-   starting ``check_`` or ``_check``) per shown function;
+   starting ``check_`` or ``_check``) per function;
 2. **checking share**: lines that check arguments (``check_*``/``_check*`` calls, ``if …: raise``
    guards with their raise) are at most 5 % of all shown lines.
 
@@ -40,6 +41,8 @@ INCLUDE = re.compile(r"```\{literalinclude\}\s+(?P<path>\S+)\s*\n(?P<options>(?:
 PYOBJECT = re.compile(r"^:pyobject:\s*(\S+)\s*$", re.MULTILINE)
 AUTOMODULE = re.compile(r"\.\. automodule:: (?P<module>\S+)\n(?P<options>(?:[ \t]+:[^\n]*\n)*)")
 
+# Modules whose functions a reader knows like builtins: NumPy, and Python's math.
+ALWAYS_KNOWN_MODULES = {"numpy", "math"}
 # Types whose methods a reader knows from Python and NumPy.
 KNOWN_TYPES = (np.ndarray, np.random.Generator, np.dtype, dict, list, tuple, set, str, float,
                int)
@@ -88,8 +91,10 @@ class Shown:
 def _find(tree, qualname):
     node = tree
     for part in qualname.split("."):
-        node = next(n for n in node.body if isinstance(
-            n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and n.name == part)
+        node = next((n for n in node.body if isinstance(
+            n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and n.name == part), None)
+        if node is None:
+            raise LookupError(f":pyobject: {qualname} is not defined in the included file")
     return node
 
 
@@ -167,13 +172,15 @@ def _is_followable(call, shown, shown_names):
             obj = head
             for part in dotted[1:]:
                 obj = getattr(obj, part, None)
-            return head.__name__.split(".")[0] == "numpy" or id(obj) in DOCUMENTED
+            return head.__name__.split(".")[0] in ALWAYS_KNOWN_MODULES or id(obj) in DOCUMENTED
         if dotted[0] == "self" and len(dotted) == 2:
             owner = _owner_class(shown)
             member = inspect.getattr_static(owner, name, None) if owner else None
             if member is not None:
                 return id(member) in DOCUMENTED or (
                     not name.startswith("_") and id(_defining_class(owner, name)) in DOCUMENTED)
+            # Not on the class: a layer the constructor stored, called like any Module.
+            return not name.startswith("_")
     if name.startswith("__") and name.endswith("__"):
         return True        # super().__init__(), the reader knows the parent from the class line
     if name.startswith("_"):
@@ -210,12 +217,30 @@ def _checking_lines(node, code_lines):
 
 
 def _checking_statements(node):
-    """Statements (by first line) that call a checking function."""
-    return sorted({stmt.lineno for stmt in ast.walk(node) if isinstance(stmt, ast.stmt)
-                   and not isinstance(stmt, (ast.FunctionDef, ast.ClassDef, ast.If, ast.For,
-                                             ast.While, ast.With, ast.Try))
-                   for c in ast.walk(stmt) if isinstance(c, ast.Call)
-                   and _is_checking_name(_call_name(c.func))})
+    """First lines of the simple statements that call a checking function, per function."""
+    found = {}
+    for func in ast.walk(node):
+        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for stmt in _own_statements(func):
+                if any(isinstance(c, ast.Call) and _is_checking_name(_call_name(c.func))
+                       for c in ast.walk(stmt)):
+                    found.setdefault(func, []).append(stmt.lineno)
+    return found
+
+
+def _own_statements(func):
+    """Simple statements of ``func``, inside its blocks but not inside nested functions."""
+    todo = list(func.body)
+    while todo:
+        stmt = todo.pop(0)
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if hasattr(stmt, "body"):       # if / for / while / with / try: look inside
+            todo[:0] = [*stmt.body, *getattr(stmt, "orelse", []),
+                        *getattr(stmt, "finalbody", []),
+                        *[s for h in getattr(stmt, "handlers", []) for s in h.body]]
+            continue
+        yield stmt
 
 
 def _collect():
@@ -238,7 +263,7 @@ def _collect():
             shown.append(item)
     for item in shown:
         names = {s.qualname.split(".")[-1] for s in shown if s.page == item.page}
-        allowed_check = set(_checking_statements(item.node)[:1])
+        allowed_check = {lines[0] for lines in _checking_statements(item.node).values()}
         for call in ast.walk(item.node):
             if not isinstance(call, ast.Call):
                 continue

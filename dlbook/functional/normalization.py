@@ -86,6 +86,11 @@ def _check_normalize(x, axes, eps, mean, var):
         if np.any(var < 0):
             raise ValueError("normalize: argument 'var' has negative entries; a variance "
                              "must be >= 0")
+    # Only a direct call can pass eps=0 (the layers require eps > 0), so only then is the
+    # variance computed an extra time, to refuse a division by zero.
+    if eps == 0.0 and np.any((var if mean is not None else x.var(axis=axes)) == 0):
+        raise ValueError("normalize: a slice has variance 0 and eps=0, so x_hat would "
+                         "divide by zero; use eps > 0")
     return axes, eps
 
 
@@ -151,9 +156,6 @@ def normalize(x, axes, eps=1e-5, mean=None, var=None):
         mean = x.mean(axis=axes, keepdims=True)                                # eq. (8)
         centered = x - mean
         var = np.mean(np.square(centered), axis=axes, keepdims=True)           # eq. (9)
-    if eps == 0.0 and np.any(var == 0):
-        raise ValueError("normalize: a slice has variance 0 and eps=0, so x_hat would "
-                         "divide by zero; use eps > 0")
     inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
     x_hat = centered
     x_hat *= inv_std            # eq. (11), in place: one (N, C, H, W) temporary, not two

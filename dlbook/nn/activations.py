@@ -12,14 +12,14 @@ from dlbook.nn.module import Module
 
 
 class _Activation(Module):
-    """Shared plumbing: the input check and the cache of ``x`` for backward."""
+    """Shared plumbing: the input check (run by ``__call__``) and the cache of ``x``."""
 
     def __init__(self):
         super().__init__()
         self._x = None
 
     def _check_input(self, x):
-        return check_array(x, "x", owner=type(self).__name__)
+        check_array(x, "x", owner=type(self).__name__)
 
 
 class Sigmoid(_Activation):
@@ -37,7 +37,7 @@ class Sigmoid(_Activation):
     """
 
     def forward(self, x):
-        self._x = self._check_input(x)
+        self._x = x
         return F.sigmoid(x)
 
     def backward(self, dout):
@@ -59,7 +59,7 @@ class Tanh(_Activation):
     """
 
     def forward(self, x):
-        self._x = self._check_input(x)
+        self._x = x
         return F.tanh(x)
 
     def backward(self, dout):
@@ -81,7 +81,7 @@ class ReLU(_Activation):
     """
 
     def forward(self, x):
-        self._x = self._check_input(x)
+        self._x = x
         return F.relu(x)
 
     def backward(self, dout):
@@ -113,7 +113,7 @@ class LeakyReLU(_Activation):
         return f"negative_slope={self.negative_slope}"
 
     def forward(self, x):
-        self._x = self._check_input(x)
+        self._x = x
         return F.leaky_relu(x, self.negative_slope)
 
     def backward(self, dout):
@@ -142,7 +142,7 @@ class Swish(_Activation):
         return f"beta={self.beta}"
 
     def forward(self, x):
-        self._x = self._check_input(x)
+        self._x = x
         return F.swish(x, self.beta)
 
     def backward(self, dout):

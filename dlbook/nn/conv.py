@@ -89,7 +89,7 @@ class Conv2d(Module):
         init = get_initializer(weight_init)
         shape = (self.out_channels, self.in_channels) + self.kernel_size
         self.W = Parameter(init(shape, rng=as_generator(rng), dtype=dtype))
-        self.b = Parameter(zeros((self.out_channels,), dtype)) if bias else None
+        self.b = Parameter(zeros((self.out_channels,), dtype=dtype)) if bias else None
         self._cache = None
         self._scratch = {}
 

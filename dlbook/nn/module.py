@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlbook._checks import check_array
+
 
 class Parameter:
     """A trainable array and its gradient.
@@ -109,10 +111,27 @@ class Module:
 
     # -- running ---------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        self._check_input(*args, **kwargs)
         out = self.forward(*args, **kwargs)
         if self._summary_log is not None:
             self._summary_log.append((self, out))
         return out
+
+    # A layer whose input check is "x is a finite float array of input_ndim dimensions"
+    # declares it with these two attributes; any other check overrides _check_input.
+    input_ndim = None
+    input_layout = None
+
+    def _check_input(self, *args, **kwargs):
+        """Check ``forward``'s arguments; ``__call__`` runs it first.  Layers override it.
+
+        Checking here, once per call, keeps argument checking out of every ``forward``,
+        so that the code of a forward pass is only its equations.  The default checks
+        ``x`` against ``input_ndim`` and ``input_layout`` when a layer declares them.
+        """
+        if self.input_ndim is not None:
+            check_array(args[0], "x", ndim=self.input_ndim, layout=self.input_layout,
+                        owner=type(self).__name__)
 
     def forward(self, x):
         """Compute the output; subclasses implement it."""
@@ -135,7 +154,7 @@ class Module:
         >>> ReLU().backward(None)
         Traceback (most recent call last):
         ...
-        RuntimeError: ReLU.backward called before forward: run the forward pass (in training mode) first; each backward consumes one forward
+        RuntimeError: ReLU.backward called before forward: run the forward pass ... first; ...
         """
         if value is None:
             raise RuntimeError(

@@ -78,7 +78,6 @@ class _Normalization(Module):
         return (1, -1) + (1,) * (ndim - 2)
 
     def forward(self, x):
-        self._check_input(x)
         view, axes = self._stats_view(x)
         x_hat, self._cache = F.normalize(view, axes, self.eps)
         return self._scale_shift(x_hat.reshape(x.shape))
@@ -114,7 +113,7 @@ class _BatchNorm(_Normalization):
     _ndims = ()
     _layout = ""
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, rng=None,
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, *, affine=True, rng=None,
                  dtype=np.float32):
         owner = type(self).__name__
         num_features = check_int(num_features, "num_features", minimum=1, owner=owner)
@@ -148,7 +147,6 @@ class _BatchNorm(_Normalization):
                 f"sample has no batch variance — use a larger batch or call .eval()")
 
     def forward(self, x):
-        self._check_input(x)
         axes = (0,) + tuple(range(2, x.ndim))          # every axis but the channels
         if self.training:                              # the batch's own statistics
             x_hat, self._cache = F.normalize(x, axes, self.eps)
@@ -310,7 +308,7 @@ class LayerNorm(_Normalization):
            [-1.,  0.,  1.]])
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, rng=None,
+    def __init__(self, normalized_shape, eps=1e-5, *, elementwise_affine=True, rng=None,
                  dtype=np.float32):
         if isinstance(normalized_shape, numbers.Integral) and not isinstance(normalized_shape, bool):
             normalized_shape = (normalized_shape,)
@@ -382,7 +380,7 @@ class GroupNorm(_Normalization):
             [ 1.,  1.]]])
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, rng=None,
+    def __init__(self, num_groups, num_channels, eps=1e-5, *, affine=True, rng=None,
                  dtype=np.float32):
         num_groups = check_int(num_groups, "num_groups", minimum=1, owner="GroupNorm")
         num_channels = check_int(num_channels, "num_channels", minimum=1, owner="GroupNorm")
@@ -442,7 +440,7 @@ class InstanceNorm2d(_Normalization):
             [[ 0.,  0.]]]])
     """
 
-    def __init__(self, num_features, eps=1e-5, affine=False, rng=None, dtype=np.float32):
+    def __init__(self, num_features, eps=1e-5, *, affine=False, rng=None, dtype=np.float32):
         num_features = check_int(num_features, "num_features", minimum=1,
                                  owner="InstanceNorm2d")
         super().__init__((num_features,), eps, affine, dtype)
