@@ -17,7 +17,7 @@ def rng():
 
 
 def pytest_terminal_summary(terminalreporter):
-    from dlbook_docs import load_notes_map
+    from dlbook_data import load_notes_map
 
     entries = load_notes_map()
     done = sum(e.get("status") == "done" for e in entries)

@@ -4,7 +4,7 @@ import importlib
 import re
 
 import pytest
-from dlbook_docs import load_notes_map
+from dlbook_data import load_notes_map
 
 from conftest import ROOT
 

@@ -15,25 +15,13 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from docutils.statemachine import StringList
 from docutils.parsers.rst import directives
 from sphinx.directives.code import LiteralInclude
 from sphinx.util.docutils import SphinxDirective
 
-DATA = Path(__file__).resolve().parent.parent / "_data"
-
-
-def load_notes_map():
-    """Entries of the notes map, in the notes' order."""
-    return yaml.safe_load((DATA / "notes_map.yaml").read_text(encoding="utf8"))
-
-
-def load_glossary():
-    """Glossary entries sorted by English term."""
-    entries = yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf8"))
-    return sorted(entries, key=lambda e: e["term"].lower())
+from dlbook_data import DATA, load_glossary, load_notes_map
 
 
 class _Box(SphinxDirective):
