@@ -38,11 +38,10 @@ class Optimizer:
     """Base class: holds the parameters, the learning rate and per-parameter state.
 
     Subclasses implement :meth:`update` for one parameter and name the arrays it keeps
-    per parameter in ``state_names`` (each starts at the first step as zeros of the
-    parameter's shape);
-    :meth:`step` checks that every parameter has a gradient of its own shape, advances
-    the step counter ``t`` and calls ``update`` for each parameter with its state dict
-    ``self.state[i]``.
+    per parameter in ``state_names``.  :meth:`step` checks that every parameter has a
+    gradient of its own shape, advances the step counter ``t``, creates those arrays as
+    zeros of the parameter's shape on the first step, and calls ``update`` for each
+    parameter with its state dict ``self.state[i]``.
 
     Examples
     --------
