@@ -59,7 +59,14 @@ def channel_window_sum(a, before, after):
 
 
 def local_response_norm(x, size=5, alpha=1e-4, beta=0.75, k=2.0):
-    r"""Local response normalisation across channels: :math:`b_i = a_i / (k + \alpha\sum_{j \in W(i)} a_j^2)^{\beta}`.
+    r"""Local response normalisation across channels (Krizhevsky et al. 2012, §3.3).
+
+    .. math::
+
+        b_i = a_i \Big/ \Big(k + \alpha \sum_{j \in W(i)} a_j^2\Big)^{\beta}
+
+    with :math:`W(i)` the window of ``size`` channels around channel :math:`i`
+    (:func:`channel_window`); channels outside ``[0, C)`` are absent.
 
     Parameters
     ----------
