@@ -61,7 +61,8 @@ def _pooling_layer(kind):
 
 
 def _conv_layer(in_channels, out_channels, weight_init, rng, dtype):
-    return Conv2d(in_channels, out_channels, 5, weight_init=weight_init, rng=rng, dtype=dtype)
+    return Conv2d(in_channels, out_channels, 5, weight_init=weight_init, rng=rng,
+                  dtype=dtype)
 
 
 class LeNet5(Sequential):

@@ -99,12 +99,13 @@ class Flatten(Module):
     (2, 16, 5, 5)
     """
 
+    input_ndim = (2, 3, 4, 5)
+    input_layout = "(N, ...)"
+    input_finite = False          # reshaping does not care about NaN
+
     def __init__(self):
         super().__init__()
         self._shape = None
-
-    def _check_input(self, x):
-        check_array(x, "x", ndim=(2, 3, 4, 5), layout="(N, ...)", owner="Flatten", finite=False)
 
     def forward(self, x):
         self._shape = x.shape

@@ -117,21 +117,24 @@ class Module:
             self._summary_log.append((self, out))
         return out
 
-    # A layer whose input check is "x is a finite float array of input_ndim dimensions"
-    # declares it with these two attributes; any other check overrides _check_input.
+    # A layer whose input check is "x is a float array of input_ndim dimensions (and
+    # finite, unless input_finite is False)" declares it with these attributes; any
+    # other check overrides _check_input.
     input_ndim = None
     input_layout = None
+    input_finite = True
 
     def _check_input(self, *args, **kwargs):
         """Check ``forward``'s arguments; ``__call__`` runs it first.  Layers override it.
 
         Checking here, once per call, keeps argument checking out of every ``forward``,
         so that the code of a forward pass is only its equations.  The default checks
-        ``x`` against ``input_ndim`` and ``input_layout`` when a layer declares them.
+        ``x`` against ``input_ndim``, ``input_layout`` and ``input_finite`` when a layer
+        declares them.
         """
         if self.input_ndim is not None:
             check_array(args[0], "x", ndim=self.input_ndim, layout=self.input_layout,
-                        owner=type(self).__name__)
+                        owner=type(self).__name__, finite=self.input_finite)
 
     def forward(self, x):
         """Compute the output; subclasses implement it."""

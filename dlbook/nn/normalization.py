@@ -74,7 +74,7 @@ class _Normalization(Module):
         return cache
 
     def _param_shape(self, ndim):
-        """Shape that lines ``gamma`` up with axis 1 (the channels) of an input of ``ndim``."""
+        """Shape of ``gamma`` lined up with axis 1 (channels) of an ``ndim``-d input."""
         return (1, -1) + (1,) * (ndim - 2)
 
     def forward(self, x):
@@ -85,7 +85,8 @@ class _Normalization(Module):
     def backward(self, dout):
         cache = self._check_backward(dout)
         self._cache = None
-        dx_hat = self._scale_shift_backward(dout, cache.x_hat.reshape(dout.shape))
+        x_hat = cache.x_hat.reshape(dout.shape)
+        dx_hat = self._scale_shift_backward(dout, x_hat)
         dx = F.normalize_backward(dx_hat.reshape(cache.x_hat.shape), cache)
         return dx.reshape(dout.shape)
 
@@ -94,15 +95,19 @@ class _Normalization(Module):
         if not self.affine:
             return x_hat
         shape = self._param_shape(x_hat.ndim)
-        return self.gamma.data.reshape(shape) * x_hat + self.beta.data.reshape(shape)
+        gamma = self.gamma.data.reshape(shape)
+        beta = self.beta.data.reshape(shape)
+        return gamma * x_hat + beta
 
     def _scale_shift_backward(self, dout, x_hat):
-        """Add dL/dgamma and dL/dbeta to the parameters' gradients; return dL/dx_hat."""
+        """Add dL/dgamma and dL/dbeta to the gradients; return dL/dx_hat."""
         if not self.affine:
             return dout
         gamma = self.gamma.data.reshape(self._param_shape(dout.ndim))
-        summed = tuple(a for a, n in enumerate(gamma.shape) if n == 1)   # all but gamma's
-        self.gamma.accumulate((dout * x_hat).sum(axis=summed).reshape(self.gamma.shape))
+        # sum over every axis along which gamma is broadcast
+        summed = tuple(a for a, n in enumerate(gamma.shape) if n == 1)
+        dgamma = (dout * x_hat).sum(axis=summed)
+        self.gamma.accumulate(dgamma.reshape(self.gamma.shape))
         self.beta.accumulate(dout.sum(axis=summed).reshape(self.beta.shape))
         return dout * gamma
 
@@ -147,15 +152,17 @@ class _BatchNorm(_Normalization):
                 f"sample has no batch variance — use a larger batch or call .eval()")
 
     def forward(self, x):
-        axes = (0,) + tuple(range(2, x.ndim))          # every axis but the channels
-        if self.training:                              # the batch's own statistics
+        axes = (0,) + tuple(range(2, x.ndim))    # every axis but the channels
+        if self.training:
+            # the statistics of this batch, eqs. (8)-(9)
             x_hat, self._cache = F.normalize(x, axes, self.eps)
             self._update_running_stats(self._cache)
-        else:                                          # the running averages, as constants
+        else:
+            # the running averages, used as constants
             shape = self._param_shape(x.ndim)
-            x_hat, self._cache = F.normalize(x, axes, self.eps,
-                                             self.running_mean.reshape(shape),
-                                             self.running_var.reshape(shape))
+            mean = self.running_mean.reshape(shape)
+            var = self.running_var.reshape(shape)
+            x_hat, self._cache = F.normalize(x, axes, self.eps, mean, var)
         return self._scale_shift(x_hat)
 
     def _update_running_stats(self, cache):
