@@ -90,7 +90,7 @@ class Optimizer:
         self._check_grads()
         self.t += 1
         for p, state in zip(self.params, self.state):
-            if not state:                    # first step: every state array starts at 0
+            if len(state) < len(self.state_names):   # first step: the arrays start at 0
                 state.update((k, np.zeros_like(p.data)) for k in self.state_names)
             self.update(p, p.grad, state)
 
