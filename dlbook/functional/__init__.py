@@ -19,13 +19,13 @@ from dlbook.functional.activations import (
 )
 from dlbook.functional.conv import col2im, conv2d_naive, conv_output_size, im2col
 from dlbook.functional.linear import linear, linear_backward
+from dlbook.functional.losses import cross_entropy, log_softmax, softmax
 from dlbook.functional.lrn import (
+    channel_window,
     channel_window_sum,
     local_response_norm,
     local_response_norm_backward,
-    channel_window,
 )
-from dlbook.functional.losses import cross_entropy, log_softmax, softmax
 from dlbook.functional.normalization import NormalizeCache, normalize, normalize_backward
 from dlbook.functional.pooling import (
     avg_pool2d,
@@ -53,10 +53,10 @@ __all__ = [
     "leaky_relu_derivative",
     "linear",
     "linear_backward",
+    "channel_window",
     "channel_window_sum",
     "local_response_norm",
     "local_response_norm_backward",
-    "channel_window",
     "log_softmax",
     "relu",
     "relu_derivative",
