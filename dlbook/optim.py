@@ -90,8 +90,10 @@ class Optimizer:
         self._check_grads()
         self.t += 1
         for p, state in zip(self.params, self.state):
-            if len(state) < len(self.state_names):   # first step: the arrays start at 0
-                state.update((k, np.zeros_like(p.data)) for k in self.state_names)
+            if len(state) < len(self.state_names):
+                # first step: every state array (v, h or m) starts at 0
+                for name in self.state_names:
+                    state[name] = np.zeros_like(p.data)
             self.update(p, p.grad, state)
 
     def _check_grads(self):

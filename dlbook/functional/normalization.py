@@ -149,16 +149,17 @@ def normalize(x, axes, eps=1e-5, mean=None, var=None):
     """
     axes, eps = _check_normalize(x, axes, eps, mean, var)
     fixed = mean is not None
-    if fixed:                       # given statistics (batch norm at inference) are constants
+    if fixed:
+        # given statistics (batch norm at inference) are constants
         mean, var = mean.astype(x.dtype), var.astype(x.dtype)
         centered = x - mean
     else:
-        mean = x.mean(axis=axes, keepdims=True)                                # eq. (8)
+        mean = x.mean(axis=axes, keepdims=True)                        # eq. (8)
         centered = x - mean
-        var = np.mean(np.square(centered), axis=axes, keepdims=True)           # eq. (9)
+        var = np.mean(np.square(centered), axis=axes, keepdims=True)   # eq. (9)
     inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
     x_hat = centered
-    x_hat *= inv_std            # eq. (11), in place: one (N, C, H, W) temporary, not two
+    x_hat *= inv_std        # eq. (11), in place: one temporary of x's size, not two
     return x_hat, NormalizeCache(x_hat, mean, var, inv_std, axes, fixed)
 
 

@@ -62,7 +62,7 @@ def classifier_init(shape, rng=None, dtype=np.float32):
     return normal(shape, 0.01, rng=rng, dtype=dtype)
 
 
-def _check_head_args(in_channels, num_classes, rng):
+def _check_head(in_channels, num_classes, rng):
     """Return the channel and class counts checked and ``rng`` as a Generator."""
     owner = "AuxiliaryClassifier"
     in_channels = check_int(in_channels, "in_channels", minimum=1, owner=owner)
@@ -257,7 +257,7 @@ class AuxiliaryClassifier(Sequential):
     MAP_SIZE = 14
 
     def __init__(self, in_channels, num_classes, rng=None, dtype=np.float32):
-        in_channels, num_classes, rng = _check_head_args(in_channels, num_classes, rng)
+        in_channels, num_classes, rng = _check_head(in_channels, num_classes, rng)
         super().__init__({
             "pool": AvgPool2d(5, stride=3),
             "conv": ConvReLU(in_channels, 128, 1, rng=rng, dtype=dtype),
