@@ -154,12 +154,14 @@ def normalize(x, axes, eps=1e-5, mean=None, var=None):
         mean, var = mean.astype(x.dtype), var.astype(x.dtype)
         centered = x - mean
     else:
-        mean = x.mean(axis=axes, keepdims=True)                        # eq. (8)
+        # eqs. (8) and (9): the mean and the (biased) variance over axes
+        mean = x.mean(axis=axes, keepdims=True)
         centered = x - mean
-        var = np.mean(np.square(centered), axis=axes, keepdims=True)   # eq. (9)
+        var = np.mean(np.square(centered), axis=axes, keepdims=True)
     inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+    # eq. (11), in place: one temporary of x's size, not two
     x_hat = centered
-    x_hat *= inv_std        # eq. (11), in place: one temporary of x's size, not two
+    x_hat *= inv_std
     return x_hat, NormalizeCache(x_hat, mean, var, inv_std, axes, fixed)
 
 
