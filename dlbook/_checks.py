@@ -48,6 +48,19 @@ def check_array(x, name="x", *, ndim=None, owner=None, layout=None, finite=True)
     return x
 
 
+def check_float_array(x, name="x", *, owner=None):
+    """Return ``x`` as an array with a floating dtype: integers and booleans become float64.
+
+    Lets a formula take a list or an integer array while keeping ``float32`` input
+    ``float32``; anything that is not a number raises ``TypeError``.
+    """
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{_where(owner)}argument '{name}' must hold real numbers, got dtype "
+                        f"{arr.dtype}; pass a numpy array of floats")
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+
+
 def check_finite(x, name="x", *, owner=None):
     """Raise ``ValueError`` if ``x`` holds NaN or infinity.
 

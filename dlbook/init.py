@@ -36,13 +36,19 @@ def fan_in_and_fan_out(shape):
     >>> fan_in_and_fan_out((16, 6, 5, 5))
     (150, 400)
     """
+    shape = _check_weight_shape(shape)
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _check_weight_shape(shape):
+    """A weight shape has at least the two dimensions (out, in)."""
     shape = _check_shape(shape)
     if len(shape) < 2:
         raise ValueError(
             f"argument 'shape' must have at least 2 dimensions (out, in, ...), got {shape}"
         )
-    receptive = math.prod(shape[2:])
-    return shape[1] * receptive, shape[0] * receptive
+    return shape
 
 
 def _check_shape(shape):
@@ -55,10 +61,11 @@ def _check_shape(shape):
     return tuple(check_int(d, "shape", minimum=1) for d in shape)
 
 
-def zeros(shape, dtype=np.float32, rng=None):
+def zeros(shape, rng=None, dtype=np.float32):
     """All-zero array (used for biases; for weights it is the mistake of quiz 1).
 
-    ``rng`` is ignored; it is accepted so that ``zeros`` can be passed as a
+    The arguments are those of every initialiser here, in the same order.  ``rng``
+    draws nothing; it is accepted (and checked) so that ``zeros`` can be passed as a
     ``weight_init`` (``MLP(..., weight_init="zeros")``) to reproduce quiz 1.
 
     Examples
@@ -68,6 +75,7 @@ def zeros(shape, dtype=np.float32, rng=None):
     >>> w.dtype, float(w.sum())
     (dtype('float32'), 0.0)
     """
+    as_generator(rng)  # draws nothing; rejects a dtype given where rng goes (the old order)
     return np.zeros(_check_shape(shape), dtype=check_dtype(dtype))
 
 

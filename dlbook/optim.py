@@ -34,19 +34,14 @@ def _check_eps(value, owner):
     return check_float(value, "eps", low=0.0, low_open=True, owner=owner)
 
 
-def _zeros(state, key, p):
-    """The state array ``state[key]``, created as zeros like ``p`` on first use."""
-    if key not in state:
-        state[key] = np.zeros_like(p.data)
-    return state[key]
-
-
 class Optimizer:
     """Base class: holds the parameters, the learning rate and per-parameter state.
 
-    Subclasses implement :meth:`update` for one parameter; :meth:`step` checks that
-    every parameter has a gradient of its own shape, advances the step counter ``t``
-    and calls ``update`` for each parameter with its state dict ``self.state[i]``.
+    Subclasses implement :meth:`update` for one parameter and name the arrays it keeps
+    per parameter in ``state_names``.  :meth:`step` checks that every parameter has a
+    gradient of its own shape, advances the step counter ``t``, creates those arrays as
+    zeros of the parameter's shape on the first step, and calls ``update`` for each
+    parameter with its state dict ``self.state[i]``.
 
     Examples
     --------
@@ -64,6 +59,8 @@ class Optimizer:
     >>> fresh.t, fresh.state[0]["v"]
     (1, array([0.1, 0.1]))
     """
+
+    state_names = ()
 
     def __init__(self, params, lr):
         name = type(self).__name__
@@ -90,6 +87,16 @@ class Optimizer:
 
     def step(self):
         """Apply one update to every parameter (checks every gradient first)."""
+        self._check_grads()
+        self.t += 1
+        for p, state in zip(self.params, self.state):
+            if len(state) < len(self.state_names):
+                # first step: every state array (v, h or m) starts at 0
+                for name in self.state_names:
+                    state[name] = np.zeros_like(p.data)
+            self.update(p, p.grad, state)
+
+    def _check_grads(self):
         name = type(self).__name__
         for i, p in enumerate(self.params):
             if p.grad is None:
@@ -102,9 +109,6 @@ class Optimizer:
                     f"{name}.step: parameter {i} has shape {p.shape} but its gradient has "
                     f"shape {np.shape(p.grad)}; expected a gradient of the parameter's shape"
                 )
-        self.t += 1
-        for p, state in zip(self.params, self.state):
-            self.update(p, p.grad, state)
 
     def update(self, p, grad, state):
         """Update one parameter in place; subclasses implement it."""
@@ -212,12 +216,14 @@ class Momentum(Optimizer):
     0.175 -0.425
     """
 
+    state_names = ("v",)
+
     def __init__(self, params, lr=0.01, momentum=0.9):
         super().__init__(params, lr)
         self.momentum = _check_decay(momentum, "momentum", "Momentum")
 
     def update(self, p, grad, state):
-        v = _zeros(state, "v", p)
+        v = state["v"]
         v *= self.momentum
         v += self.lr * grad      # v <- mu v + eps g: the velocity accumulates
         p.data -= v              # w <- w - v
@@ -257,12 +263,14 @@ class AdaGrad(Optimizer):
     (array([0.9, 1.1, 1. ]), array([9.e+00, 1.e-04, 0.e+00]))
     """
 
+    state_names = ("h",)
+
     def __init__(self, params, lr=0.01, eps=1e-8):
         super().__init__(params, lr)
         self.eps = _check_eps(eps, "AdaGrad")
 
     def update(self, p, grad, state):
-        h = _zeros(state, "h", p)
+        h = state["h"]
         h += grad * grad
         p.data -= self.lr * grad / (np.sqrt(h) + self.eps)
 
@@ -304,13 +312,15 @@ class RMSProp(Optimizer):
     (0.04, -0.1)
     """
 
+    state_names = ("h",)
+
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
         super().__init__(params, lr)
         self.alpha = _check_decay(alpha, "alpha", "RMSProp")
         self.eps = _check_eps(eps, "RMSProp")
 
     def update(self, p, grad, state):
-        h = _zeros(state, "h", p)
+        h = state["h"]
         h *= self.alpha
         h += (1.0 - self.alpha) * grad * grad
         p.data -= self.lr * grad / (np.sqrt(h) + self.eps)
@@ -356,6 +366,8 @@ class Adam(Optimizer):
     array([-0.1,  0.1])
     """
 
+    state_names = ("m", "h")
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(params, lr)
         if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") \
@@ -368,8 +380,8 @@ class Adam(Optimizer):
 
     def update(self, p, grad, state):
         beta1, beta2 = self.betas
-        m = _zeros(state, "m", p)
-        h = _zeros(state, "h", p)
+        m = state["m"]
+        h = state["h"]
         m *= beta1
         m += (1.0 - beta1) * grad
         h *= beta2

@@ -35,6 +35,49 @@ def _check_p(p, owner):
     return check_float(p, "p", low=1.0, owner=owner)
 
 
+def _check_lam_p(lam, p, owner):
+    """Return ``lam >= 0`` and ``p >= 1`` as floats."""
+    return check_float(lam, "lam", low=0.0, owner=owner), _check_p(p, owner)
+
+
+def _check_norm(w, p):
+    check_array(w, "w", owner="lp_norm")
+    return _check_p(p, "lp_norm")
+
+
+def _check_penalty(weights, lam, p):
+    """Return the list of weight arrays, ``lam`` and ``p``, all checked."""
+    return (_as_list(weights, "lp_penalty"), *_check_lam_p(lam, p, "lp_penalty"))
+
+
+def _check_penalty_grad(w, lam, p):
+    check_array(w, "w", owner="lp_penalty_grad")
+    return _check_lam_p(lam, p, "lp_penalty_grad")
+
+
+def _check_threshold(w, threshold):
+    check_array(w, "w", owner="soft_threshold")
+    return check_float(threshold, "threshold", low=0.0, owner="soft_threshold")
+
+
+def _check_least_squares(X, y, lam, p, steps, lr):
+    """Check :func:`penalized_least_squares`'s arguments; return ``lam``, ``steps``, ``lr``."""
+    owner = "penalized_least_squares"
+    check_array(X, "X", ndim=2, layout="(n, d)", owner=owner)
+    check_array(y, "y", ndim=1, layout="(n,)", owner=owner)
+    if len(X) != len(y):
+        raise ValueError(f"{owner}: 'X' has {len(X)} rows but 'y' has "
+                         f"{len(y)} values")
+    lam = check_float(lam, "lam", low=0.0, owner=owner)
+    if p not in (1, 2) or isinstance(p, bool):
+        raise ValueError(f"{owner}: argument 'p' must be 1 (Lasso) or 2 (Ridge), "
+                         f"got {p!r}")
+    steps = check_int(steps, "steps", minimum=1, owner=owner)
+    if lr is not None:
+        lr = check_float(lr, "lr", low=0.0, low_open=True, owner=owner)
+    return lam, steps, lr
+
+
 def _as_list(weights, owner):
     """One array or a list/tuple of arrays -> list of validated floating arrays."""
     arrays = list(weights) if isinstance(weights, (list, tuple)) else [weights]
@@ -72,8 +115,7 @@ def lp_norm(w, p):
     >>> lp_norm(w, 1), lp_norm(w, 2)   # |3| + |-4|  and  sqrt(9 + 16)
     (7.0, 5.0)
     """
-    check_array(w, "w", owner="lp_norm")
-    p = _check_p(p, "lp_norm")
+    p = _check_norm(w, p)
     a = np.abs(w.astype(np.float64, copy=False))
     if p == 1.0:
         return float(a.sum())
@@ -113,19 +155,9 @@ def lp_penalty(weights, lam, p):
     >>> lp_penalty([w, np.array([1.0])], lam=0.1, p=1)   # 0.1 * (3 + 4 + 1)
     0.8
     """
-    arrays = _as_list(weights, "lp_penalty")
-    lam = check_float(lam, "lam", low=0.0, owner="lp_penalty")
-    p = _check_p(p, "lp_penalty")
-    total = sum(_sum_abs_pow(w.astype(np.float64), p) for w in arrays)
+    arrays, lam, p = _check_penalty(weights, lam, p)
+    total = sum(float(np.sum(np.abs(w.astype(np.float64)) ** p)) for w in arrays)
     return lam * total / p
-
-
-def _sum_abs_pow(w, p):
-    if p == 1.0:
-        return float(np.abs(w).sum())
-    if p == 2.0:
-        return float(np.vdot(w, w))
-    return float(np.sum(np.abs(w) ** p))
 
 
 def lp_penalty_grad(w, lam, p):
@@ -155,9 +187,7 @@ def lp_penalty_grad(w, lam, p):
     >>> lp_penalty_grad(np.array([2.0, -0.5, 0.0]), lam=0.1, p=2)
     array([ 0.2 , -0.05,  0.  ])
     """
-    check_array(w, "w", owner="lp_penalty_grad")
-    lam = check_float(lam, "lam", low=0.0, owner="lp_penalty_grad")
-    p = _check_p(p, "lp_penalty_grad")
+    lam, p = _check_penalty_grad(w, lam, p)
     if p == 1.0:
         g = lam * np.sign(w)
     elif p == 2.0:
@@ -250,13 +280,12 @@ def soft_threshold(w, threshold):
     >>> soft_threshold(np.array([0.5, -0.05, 0.1, -2.0]), 0.1)
     array([ 0.4, -0. ,  0. , -1.9])
     """
-    check_array(w, "w", owner="soft_threshold")
-    t = check_float(threshold, "threshold", low=0.0, owner="soft_threshold")
+    t = _check_threshold(w, threshold)
     shrunk = np.sign(w) * np.maximum(np.abs(w) - t, 0)
     return shrunk.astype(w.dtype, copy=False)
 
 
-def penalized_least_squares(X, y, lam, p, steps=2000, lr=None, proximal=True):
+def penalized_least_squares(X, y, lam, p, steps=2000, lr=None, *, proximal=True):
     r"""Lasso (``p = 1``) or Ridge (``p = 2``) regression by gradient descent.
 
     Minimises :math:`\frac{1}{2n}\|X\mathbf{w} - \mathbf{y}\|^2 + \frac{\lambda}{p}\|\mathbf{w}\|_p^p`
@@ -300,17 +329,7 @@ def penalized_least_squares(X, y, lam, p, steps=2000, lr=None, proximal=True):
     >>> penalized_least_squares(X, y, lam=1.0, p=2).round(6)    # [3, .5] / (1 + 1)
     array([1.5 , 0.25])
     """
-    owner = "penalized_least_squares"
-    check_array(X, "X", ndim=2, layout="(n, d)", owner=owner)
-    check_array(y, "y", ndim=1, layout="(n,)", owner=owner)
-    if len(X) != len(y):
-        raise ValueError(f"{owner}: 'X' has {len(X)} rows but 'y' has "
-                         f"{len(y)} values")
-    lam = check_float(lam, "lam", low=0.0, owner=owner)
-    if p not in (1, 2) or isinstance(p, bool):
-        raise ValueError(f"{owner}: argument 'p' must be 1 (Lasso) or 2 (Ridge), "
-                         f"got {p!r}")
-    steps = check_int(steps, "steps", minimum=1, owner=owner)
+    lam, steps, lr = _check_least_squares(X, y, lam, p, steps, lr)
     X = X.astype(np.float64)
     y = y.astype(np.float64)
     n = len(X)
@@ -320,7 +339,6 @@ def penalized_least_squares(X, y, lam, p, steps=2000, lr=None, proximal=True):
         if p == 2:
             curvature += lam
         lr = 1.0 / max(curvature, 1e-12)
-    lr = check_float(lr, "lr", low=0.0, low_open=True, owner=owner)
     w = np.zeros(X.shape[1])
     for _ in range(steps):
         grad = X.T @ (X @ w - y) / n
@@ -431,7 +449,7 @@ class EarlyStopping:
     (2, 0.5)
     """
 
-    def __init__(self, patience=5, min_delta=0.0, restore_best=True):
+    def __init__(self, patience=5, min_delta=0.0, *, restore_best=True):
         self.patience = check_int(patience, "patience", minimum=1, owner="EarlyStopping")
         self.min_delta = check_float(min_delta, "min_delta", low=0.0, owner="EarlyStopping")
         self.restore_best = bool(restore_best)

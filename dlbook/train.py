@@ -34,7 +34,7 @@ class History:
         return len(self.train_loss)
 
 
-def iterate_minibatches(n, batch_size, rng=None, shuffle=True):
+def iterate_minibatches(n, batch_size, rng=None, *, shuffle=True):
     """Yield index arrays covering ``range(n)`` in batches, shuffled by ``rng``.
 
     Examples

@@ -410,3 +410,28 @@ def test_num_batches_tracked_is_saved_and_counts_with_any_momentum(rng):
     fresh(np.array([[1.0, 1.0], [3.0, 3.0]]))       # the 4th batch gets weight 1/4
     np.testing.assert_allclose(fresh.running_mean, 0.75 * state["running_mean"] + 0.25 * 2.0)
     assert "momentum=None" in repr(fresh)
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda: BatchNorm2d(3), (4, 3, 5, 5)),
+    (lambda: LayerNorm((3, 5, 5)), (4, 3, 5, 5)),
+    (lambda: GroupNorm(1, 3), (4, 3, 5, 5)),
+])
+def test_forward_and_backward_scan_each_array_for_nan_once(make, shape, monkeypatch, rng):
+    """Checking once per boundary: the layer leaves the NaN scan of x to F.normalize."""
+    import dlbook._checks as checks
+
+    scanned = []
+    original = checks.check_finite
+
+    def counting(x, *args, **kwargs):
+        scanned.append(x)
+        return original(x, *args, **kwargs)
+
+    monkeypatch.setattr(checks, "check_finite", counting)
+    layer = make()
+    x = rng.standard_normal(shape).astype(np.float32)
+    layer.backward(layer(x) * 0.5)
+    big = [a for a in scanned if a.size == x.size]
+    assert len(big) <= 2                       # x once (forward), one gradient (backward)
+    assert sum(a is x or a.base is x for a in big) == 1

@@ -73,7 +73,7 @@ def train_test_split(n, test_fraction, labels=None, rng=0):
     return rng.permutation(train), test
 
 
-def load_digits(image_size=32, test_fraction=0.2, rng=0, flatten=False, dtype=np.float32):
+def load_digits(image_size=32, test_fraction=0.2, rng=0, *, flatten=False, dtype=np.float32):
     """Handwritten digits as ``(X_train, y_train, X_test, y_test)``, pixel values in [0, 1].
 
     Parameters

@@ -29,6 +29,33 @@ def _check_batch(batch, owner):
     return check_array(batch, "batch", ndim=4, layout="(N, C, H, W)", owner=owner)
 
 
+def _check_flip(batch, rng, p):
+    """Check :func:`random_flip`'s arguments; return the generator and ``p``."""
+    _check_batch(batch, "random_flip")
+    p = check_float(p, "p", low=0.0, high=1.0, owner="random_flip")
+    return as_generator(rng), p
+
+
+def _check_shift(batch, rng, max_shift, fill):
+    """Check :func:`random_shift`'s arguments; return the generator, ``max_shift`` and ``fill``."""
+    _check_batch(batch, "random_shift")
+    m = check_int(max_shift, "max_shift", minimum=0, owner="random_shift")
+    h, w = batch.shape[2:]
+    if m >= min(h, w):
+        raise ValueError(f"random_shift: argument 'max_shift' must be smaller than the "
+                         f"image size {h}x{w}, got {m}")
+    fill = check_float(fill, "fill", owner="random_shift")
+    return as_generator(rng), m, fill
+
+
+def _check_noise(batch, rng, std, clip):
+    """Check :func:`gaussian_noise`'s arguments; return the generator, ``std`` and ``clip``."""
+    _check_batch(batch, "gaussian_noise")
+    std = check_float(std, "std", low=0.0, owner="gaussian_noise")
+    clip = _check_clip(clip, "gaussian_noise")
+    return as_generator(rng), std, clip
+
+
 def _check_clip(clip, owner):
     if clip is None:
         return None
@@ -65,9 +92,7 @@ def random_flip(batch, rng, p=0.5):
     >>> random_flip(x, rng=0, p=0.0)
     array([[[[0., 1., 2.]]]])
     """
-    _check_batch(batch, "random_flip")
-    p = check_float(p, "p", low=0.0, high=1.0, owner="random_flip")
-    rng = as_generator(rng)
+    rng, p = _check_flip(batch, rng, p)
     flip = rng.random(len(batch)) < p
     return np.where(flip[:, None, None, None], batch[..., ::-1], batch)
 
@@ -103,14 +128,8 @@ def random_shift(batch, rng, max_shift=2, fill=0.0):
     >>> float(y.sum()), y.shape    # the dot moved by at most one pixel, nothing lost
     (1.0, (1, 1, 3, 3))
     """
-    _check_batch(batch, "random_shift")
-    m = check_int(max_shift, "max_shift", minimum=0, owner="random_shift")
+    rng, m, fill = _check_shift(batch, rng, max_shift, fill)
     n, _, h, w = batch.shape
-    if m >= min(h, w):
-        raise ValueError(f"random_shift: argument 'max_shift' must be smaller than the "
-                         f"image size {h}x{w}, got {m}")
-    fill = check_float(fill, "fill", owner="random_shift")
-    rng = as_generator(rng)
     if m == 0:
         return batch.copy()
     shifts = rng.integers(-m, m + 1, size=(2, n))
@@ -149,10 +168,7 @@ def gaussian_noise(batch, rng, std=0.1, clip=(0.0, 1.0)):
     >>> round(float(y.mean()), 2), round(float(y.std()), 2)
     (0.5, 0.1)
     """
-    _check_batch(batch, "gaussian_noise")
-    std = check_float(std, "std", low=0.0, owner="gaussian_noise")
-    clip = _check_clip(clip, "gaussian_noise")
-    rng = as_generator(rng)
+    rng, std, clip = _check_noise(batch, rng, std, clip)
     noise = rng.standard_normal(batch.shape).astype(batch.dtype, copy=False)
     out = batch + batch.dtype.type(std) * noise
     if clip is not None:

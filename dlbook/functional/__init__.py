@@ -1,6 +1,8 @@
-"""Pure functions: activations and their derivatives, softmax, cross-entropy.
+"""Pure functions, one per equation, forward and backward: activations, the fully connected
+map, convolution, pooling, normalisation, local response normalisation, softmax and
+cross-entropy.
 
-Layers in :mod:`dlbook.nn` call these; pages plot them directly.
+Layers in :mod:`dlbook.nn` call these; pages show and plot them directly.
 """
 
 from dlbook.functional.activations import (
@@ -24,7 +26,14 @@ from dlbook.functional.conv import (
     im2col,
     output_hw,
 )
+from dlbook.functional.linear import linear, linear_backward
 from dlbook.functional.losses import cross_entropy, log_softmax, softmax
+from dlbook.functional.lrn import (
+    channel_window,
+    channel_window_sum,
+    local_response_norm,
+    local_response_norm_backward,
+)
 from dlbook.functional.normalization import NormalizeCache, normalize, normalize_backward
 from dlbook.functional.pooling import (
     avg_pool2d,
@@ -55,6 +64,12 @@ __all__ = [
     "cross_entropy",
     "leaky_relu",
     "leaky_relu_derivative",
+    "linear",
+    "linear_backward",
+    "channel_window",
+    "channel_window_sum",
+    "local_response_norm",
+    "local_response_norm_backward",
     "log_softmax",
     "relu",
     "relu_derivative",

@@ -1,19 +1,17 @@
 """Activation functions and their derivatives (notes eqs. (1), (5)–(7)).
 
 Each derivative takes the same input ``x`` as the function, so that a page can
-plot ``f`` and ``f'`` from one array.  Layers use cheaper forms written in terms
-of the cached output where one exists.
+plot ``f`` and ``f'`` from one array.  The layers of :mod:`dlbook.nn.activations`
+call these functions: forward is ``f(x)``, backward is ``dout * f'(x)``.
+Each function takes an array of any real dtype: integers give float64, and a
+``float32`` input stays ``float32`` (NumPy's rules for Python scalars such as ``0.0``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-
-def _as_float(x):
-    """``x`` as an array with a floating dtype (integers become float64)."""
-    x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+from dlbook._checks import check_float_array
 
 
 def sigmoid(x):
@@ -28,9 +26,8 @@ def sigmoid(x):
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
-    x = _as_float(x)
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_derivative(x):
@@ -59,7 +56,7 @@ def tanh(x):
     >>> tanh(np.array([0.0, 1000.0]))
     array([0., 1.])
     """
-    return np.tanh(_as_float(x))
+    return np.tanh(x)
 
 
 def tanh_derivative(x):
@@ -72,7 +69,7 @@ def tanh_derivative(x):
     >>> tanh_derivative(np.array([0.0]))
     array([1.])
     """
-    t = np.tanh(_as_float(x))
+    t = tanh(x)
     return 1.0 - t * t
 
 
@@ -86,7 +83,7 @@ def relu(x):
     >>> relu(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 3.])
     """
-    return np.maximum(_as_float(x), 0)
+    return np.maximum(x, 0.0)
 
 
 def relu_derivative(x):
@@ -99,12 +96,15 @@ def relu_derivative(x):
     >>> relu_derivative(np.array([-2.0, 0.0, 3.0]))
     array([0., 0., 1.])
     """
-    x = _as_float(x)
+    x = check_float_array(x, owner="relu_derivative")
     return (x > 0).astype(x.dtype)
 
 
 def leaky_relu(x, negative_slope=0.01):
     r"""Leaky ReLU (notes eq. (5)): ``x`` for ``x > 0`` and ``a x`` for ``x <= 0``.
+
+    Written as the positive part plus ``a`` times the negative part,
+    :math:`\max(x, 0) + a \min(x, 0)`, which is eq. (5) for every slope ``a``.
 
     Examples
     --------
@@ -113,8 +113,7 @@ def leaky_relu(x, negative_slope=0.01):
     >>> leaky_relu(np.array([-2.0, 3.0]), negative_slope=0.1)
     array([-0.2,  3. ])
     """
-    x = _as_float(x)
-    return np.where(x > 0, x, negative_slope * x).astype(x.dtype, copy=False)
+    return np.maximum(x, 0.0) + negative_slope * np.minimum(x, 0.0)
 
 
 def leaky_relu_derivative(x, negative_slope=0.01):
@@ -127,8 +126,8 @@ def leaky_relu_derivative(x, negative_slope=0.01):
     >>> leaky_relu_derivative(np.array([-5.0, -2.0, 3.0]), negative_slope=0.1)
     array([0.1, 0.1, 1. ])
     """
-    x = _as_float(x)
-    return np.where(x > 0, 1.0, negative_slope).astype(x.dtype, copy=False)
+    positive = relu_derivative(x)           # 1 where x > 0, else 0
+    return positive + negative_slope * (1 - positive)
 
 
 def swish(x, beta=1.0):
@@ -141,7 +140,6 @@ def swish(x, beta=1.0):
     >>> swish(np.array([-1000.0, 0.0, 1000.0]))
     array([  -0.,    0., 1000.])
     """
-    x = _as_float(x)
     return x * sigmoid(beta * x)
 
 
@@ -155,7 +153,6 @@ def swish_derivative(x, beta=1.0):
     >>> swish_derivative(np.array([0.0]))  # sigma(0) = 1/2
     array([0.5])
     """
-    x = _as_float(x)
     s = sigmoid(beta * x)
     f = x * s
     return beta * f + s * (1.0 - beta * f)

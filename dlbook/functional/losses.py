@@ -7,6 +7,11 @@ import numpy as np
 from dlbook._checks import check_array, check_labels
 
 
+def _check_cross_entropy(logits, labels):
+    check_array(logits, "logits", ndim=2, layout="(N, num_classes)", owner="cross_entropy")
+    check_labels(labels, logits.shape[0], logits.shape[1], "cross_entropy")
+
+
 def log_softmax(x, axis=-1):
     r"""Logarithm of the softmax, :math:`x_k - \log\sum_j e^{x_j}`, computed stably.
 
@@ -50,7 +55,6 @@ def cross_entropy(logits, labels):
     >>> round(float(cross_entropy(np.zeros((2, 4)), np.array([0, 3]))), 6)  # log 4
     1.386294
     """
-    check_array(logits, "logits", ndim=2, layout="(N, num_classes)", owner="cross_entropy")
-    check_labels(labels, logits.shape[0], logits.shape[1], "cross_entropy")
+    _check_cross_entropy(logits, labels)
     logp = log_softmax(logits, axis=1)
     return -np.mean(logp[np.arange(len(labels)), labels])

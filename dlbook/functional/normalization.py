@@ -65,6 +65,45 @@ def _check_axes(axes, ndim):
     return tuple(sorted(normalised))
 
 
+def _check_normalize(x, axes, eps, mean, var):
+    """Validate :func:`normalize`'s arguments; return ``axes`` sorted and ``eps`` as a float.
+
+    This is the one place that scans ``x`` for NaN and infinity: the normalisation layers
+    leave that scan to it.
+    """
+    check_array(x, "x", owner="normalize")
+    axes = _check_axes(axes, x.ndim)
+    eps = check_float(eps, "eps", low=0.0, owner="normalize")
+    kept = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+    if (mean is None) != (var is None):
+        raise ValueError("normalize: give both 'mean' and 'var' (fixed statistics) or neither")
+    if mean is not None:
+        for name, stat in (("mean", mean), ("var", var)):
+            check_array(stat, name, owner="normalize")
+            if np.broadcast_shapes(stat.shape, kept) != kept:
+                raise ValueError(f"normalize: argument '{name}' has shape {stat.shape}; "
+                                 f"expected one value per normalised slice, shape {kept}")
+        if np.any(var < 0):
+            raise ValueError("normalize: argument 'var' has negative entries; a variance "
+                             "must be >= 0")
+    # Only a direct call can pass eps=0 (the layers require eps > 0), so only then is the
+    # variance computed an extra time, to refuse a division by zero.
+    if eps == 0.0 and np.any((var if mean is not None else x.var(axis=axes)) == 0):
+        raise ValueError("normalize: a slice has variance 0 and eps=0, so x_hat would "
+                         "divide by zero; use eps > 0")
+    return axes, eps
+
+
+def _check_normalize_backward(dx_hat, cache):
+    if not isinstance(cache, NormalizeCache):
+        raise TypeError(f"normalize_backward: argument 'cache' must be the NormalizeCache "
+                        f"returned by normalize, got {type(cache).__name__}")
+    check_array(dx_hat, "dx_hat", owner="normalize_backward")
+    if dx_hat.shape != cache.x_hat.shape:
+        raise ValueError(f"normalize_backward: argument 'dx_hat' has shape {dx_hat.shape} "
+                         f"but the forward output had shape {cache.x_hat.shape}")
+
+
 def normalize(x, axes, eps=1e-5, mean=None, var=None):
     r"""Standardise ``x`` over ``axes``: notes eqs. (8)–(11).
 
@@ -108,35 +147,21 @@ def normalize(x, axes, eps=1e-5, mean=None, var=None):
     >>> np.round(x_hat * np.sqrt(1.25), 6)
     array([[-1.5, -0.5,  0.5,  1.5]])
     """
-    check_array(x, "x", owner="normalize")
-    axes = _check_axes(axes, x.ndim)
-    eps = check_float(eps, "eps", low=0.0, owner="normalize")
-    kept = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
-    if (mean is None) != (var is None):
-        raise ValueError("normalize: give both 'mean' and 'var' (fixed statistics) or neither")
+    axes, eps = _check_normalize(x, axes, eps, mean, var)
     fixed = mean is not None
     if fixed:
-        for name, stat in (("mean", mean), ("var", var)):
-            check_array(stat, name, owner="normalize")
-            if np.broadcast_shapes(stat.shape, kept) != kept:
-                raise ValueError(f"normalize: argument '{name}' has shape {stat.shape}; "
-                                 f"expected one value per normalised slice, shape {kept}")
-        if np.any(var < 0):
-            raise ValueError("normalize: argument 'var' has negative entries; a variance "
-                             "must be >= 0")
-        mean = mean.astype(x.dtype, copy=False)
-        var = var.astype(x.dtype, copy=False)
+        # given statistics (batch norm at inference) are constants
+        mean, var = mean.astype(x.dtype), var.astype(x.dtype)
         centered = x - mean
     else:
+        # eqs. (8) and (9): the mean and the (biased) variance over axes
         mean = x.mean(axis=axes, keepdims=True)
         centered = x - mean
         var = np.mean(np.square(centered), axis=axes, keepdims=True)
-    if eps == 0.0 and np.any(var == 0):
-        raise ValueError("normalize: a slice has variance 0 and eps=0, so x_hat would "
-                         "divide by zero; use eps > 0")
     inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+    # eq. (11), in place: one temporary of x's size, not two
     x_hat = centered
-    x_hat *= inv_std            # in place: one (N, C, H, W) temporary, not two
+    x_hat *= inv_std
     return x_hat, NormalizeCache(x_hat, mean, var, inv_std, axes, fixed)
 
 
@@ -177,13 +202,7 @@ def normalize_backward(dx_hat, cache):
     >>> bool(np.allclose(normalize_backward(np.ones((1, 3)), cache), 0))
     True
     """
-    if not isinstance(cache, NormalizeCache):
-        raise TypeError(f"normalize_backward: argument 'cache' must be the NormalizeCache "
-                        f"returned by normalize, got {type(cache).__name__}")
-    check_array(dx_hat, "dx_hat", owner="normalize_backward")
-    if dx_hat.shape != cache.x_hat.shape:
-        raise ValueError(f"normalize_backward: argument 'dx_hat' has shape {dx_hat.shape} "
-                         f"but the forward output had shape {cache.x_hat.shape}")
+    _check_normalize_backward(dx_hat, cache)
     if cache.fixed:
         return dx_hat * cache.inv_std
     x_hat, axes = cache.x_hat, cache.axes

@@ -3,6 +3,7 @@
 from dlbook.models.alexnet import AlexNet
 from dlbook.models.googlenet import (
     AuxiliaryClassifier,
+    ConvReLU,
     GoogLeNet,
     GoogLeNetLoss,
     InceptionModule,
@@ -13,6 +14,7 @@ from dlbook.models.mlp import MLP
 __all__ = [
     "AlexNet",
     "AuxiliaryClassifier",
+    "ConvReLU",
     "GoogLeNet",
     "GoogLeNetLoss",
     "InceptionModule",

@@ -31,9 +31,9 @@ INPUT_SIZE = 227
 SPLIT_LAYERS = ("conv2", "conv4", "conv5")
 
 
-def _seed(rng):
-    """A child generator, so that each dropout layer has a stream of its own."""
-    return np.random.default_rng(rng.integers(2**63))
+def _check_alexnet_args(num_classes, rng):
+    """Return ``num_classes`` checked and ``rng`` as a ``numpy.random.Generator``."""
+    return check_int(num_classes, "num_classes", minimum=1, owner="AlexNet"), as_generator(rng)
 
 
 class AlexNet(Sequential):
@@ -88,8 +88,7 @@ class AlexNet(Sequential):
     """
 
     def __init__(self, num_classes=1000, rng=None, dtype=np.float32):
-        num_classes = check_int(num_classes, "num_classes", minimum=1, owner="AlexNet")
-        rng = as_generator(rng)
+        num_classes, rng = _check_alexnet_args(num_classes, rng)
 
         def conv(cin, cout, k, stride=1, padding=0):
             return Conv2d(cin, cout, k, stride=stride, padding=padding, rng=rng, dtype=dtype)
@@ -113,10 +112,10 @@ class AlexNet(Sequential):
             "flatten": Flatten(),
             "fc6": Linear(256 * 6 * 6, 4096, rng=rng, dtype=dtype),
             "relu6": ReLU(),
-            "drop6": Dropout(0.5, rng=_seed(rng)),
+            "drop6": Dropout(0.5, rng=np.random.default_rng(rng.integers(2**63))),
             "fc7": Linear(4096, 4096, rng=rng, dtype=dtype),
             "relu7": ReLU(),
-            "drop7": Dropout(0.5, rng=_seed(rng)),
+            "drop7": Dropout(0.5, rng=np.random.default_rng(rng.integers(2**63))),
             "fc8": Linear(4096, num_classes, weight_init="xavier_normal", rng=rng, dtype=dtype),
         })
         self.num_classes = num_classes
@@ -124,7 +123,7 @@ class AlexNet(Sequential):
     def extra_repr(self):
         return f"num_classes={self.num_classes}"
 
-    def forward(self, x):
+    def _check_input(self, x):
         check_array(x, "x", ndim=4, layout=f"(N, 3, {INPUT_SIZE}, {INPUT_SIZE})", owner="AlexNet")
         check_channels(x, 3, owner="AlexNet", wanted="AlexNet expects 3 (RGB) channels")
         h, w = x.shape[2:]
@@ -137,7 +136,6 @@ class AlexNet(Sequential):
                 f"inputs require; the paper's '224' gives (224 − 11)/4 + 1 = 54.25); "
                 f"resize or crop the images to {INPUT_SIZE}×{INPUT_SIZE}"
             )
-        return super().forward(x)
 
 
 def two_gpu_parameter_count(model):

@@ -62,9 +62,12 @@ def classifier_init(shape, rng=None, dtype=np.float32):
     return normal(shape, 0.01, rng=rng, dtype=dtype)
 
 
-def _child_rng(rng):
-    """A generator of its own for a dropout layer, drawn from the model's ``rng``."""
-    return np.random.default_rng(rng.integers(2**63))
+def _check_head(in_channels, num_classes, rng):
+    """Return the channel and class counts checked and ``rng`` as a Generator."""
+    owner = "AuxiliaryClassifier"
+    in_channels = check_int(in_channels, "in_channels", minimum=1, owner=owner)
+    num_classes = check_int(num_classes, "num_classes", minimum=1, owner=owner)
+    return in_channels, num_classes, as_generator(rng)
 
 
 class ConvReLU(Sequential):
@@ -75,7 +78,7 @@ class ConvReLU(Sequential):
     Examples
     --------
     >>> import numpy as np
-    >>> from dlbook.models.googlenet import ConvReLU
+    >>> from dlbook.models import ConvReLU
     >>> block = ConvReLU(3, 8, 3, padding=1, rng=0)
     >>> block(np.zeros((1, 3, 5, 5), np.float32)).shape
     (1, 8, 5, 5)
@@ -193,20 +196,27 @@ class InceptionModule(Module):
         """The four branches, in concatenation order."""
         return (self.branch1, self.branch2, self.branch3, self.branch4)
 
-    def forward(self, x):
+    def _check_input(self, x):
         check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="InceptionModule")
         check_channels(x, self.in_channels, owner="InceptionModule",
                        wanted=f"the module expects in_channels={self.in_channels}")
+
+    def _check_backward(self, dout):
+        """Return the channel splits of the forward pass once ``dout`` fits its output."""
+        splits = self.cached(self._splits)
+        if dout.ndim != 4 or dout.shape[1] != self.out_channels:
+            raise ValueError(f"InceptionModule.backward: argument 'dout' has shape "
+                             f"{dout.shape}, expected (N, {self.out_channels}, H, W)")
+        return splits
+
+    def forward(self, x):
         outs = [branch(x) for branch in self.branches]
         self._splits = np.cumsum(self.widths)[:-1]
         return np.concatenate(outs, axis=1)
 
     def backward(self, dout):
         """Split ``dout`` along the channels (the adjoint of the concatenation), sum the branches."""
-        splits = self._require_cache(self._splits)
-        if dout.ndim != 4 or dout.shape[1] != self.out_channels:
-            raise ValueError(f"InceptionModule.backward: argument 'dout' has shape "
-                             f"{dout.shape}, expected (N, {self.out_channels}, H, W)")
+        splits = self._check_backward(dout)
         self._splits = None
         parts = np.split(dout, splits, axis=1)
         dx = self.branch1.backward(parts[0])
@@ -247,17 +257,14 @@ class AuxiliaryClassifier(Sequential):
     MAP_SIZE = 14
 
     def __init__(self, in_channels, num_classes, rng=None, dtype=np.float32):
-        owner = "AuxiliaryClassifier"
-        in_channels = check_int(in_channels, "in_channels", minimum=1, owner=owner)
-        num_classes = check_int(num_classes, "num_classes", minimum=1, owner=owner)
-        rng = as_generator(rng)
+        in_channels, num_classes, rng = _check_head(in_channels, num_classes, rng)
         super().__init__({
             "pool": AvgPool2d(5, stride=3),
             "conv": ConvReLU(in_channels, 128, 1, rng=rng, dtype=dtype),
             "flatten": Flatten(),
             "fc1": Linear(128 * 4 * 4, 1024, rng=rng, dtype=dtype),
             "relu": ReLU(),
-            "dropout": Dropout(0.7, rng=_child_rng(rng)),
+            "dropout": Dropout(0.7, rng=np.random.default_rng(rng.integers(2**63))),
             "fc2": Linear(1024, num_classes, weight_init=classifier_init, rng=rng,
                           dtype=dtype),
         })
@@ -267,7 +274,7 @@ class AuxiliaryClassifier(Sequential):
     def extra_repr(self):
         return f"in_channels={self.in_channels}, num_classes={self.num_classes}"
 
-    def forward(self, x):
+    def _check_input(self, x):
         check_array(x, "x", ndim=4, layout=f"(N, {self.in_channels}, 14, 14)",
                     owner="AuxiliaryClassifier")
         want = (self.in_channels, self.MAP_SIZE, self.MAP_SIZE)
@@ -277,7 +284,6 @@ class AuxiliaryClassifier(Sequential):
                 f"(N, {self.in_channels}, 14, 14): its 5×5/3 average pool must give the 4×4 "
                 f"maps whose 128·4·4 = 2048 values feed fc1"
             )
-        return super().forward(x)
 
 
 def _output_hw(module, hw):
@@ -346,7 +352,7 @@ class GoogLeNet(Module):
 
     STEM = ("conv1", "maxpool1", "lrn1", "conv2", "conv3", "lrn2", "maxpool2")
 
-    def __init__(self, num_classes=1000, aux_logits=True, rng=None, dtype=np.float32):
+    def __init__(self, num_classes=1000, *, aux_logits=True, rng=None, dtype=np.float32):
         super().__init__()
         owner = "GoogLeNet"
         self.num_classes = check_int(num_classes, "num_classes", minimum=1, owner=owner)
@@ -380,7 +386,7 @@ class GoogLeNet(Module):
         for name in ("inception5a", "inception5b"):
             setattr(self, name, InceptionModule(*INCEPTION_TABLE[name], rng=rng, dtype=dtype))
         self.avgpool = GlobalAvgPool2d()
-        self.dropout = Dropout(0.4, rng=_child_rng(rng))
+        self.dropout = Dropout(0.4, rng=np.random.default_rng(rng.integers(2**63)))
         self.fc = Linear(1024, self.num_classes, weight_init=classifier_init, rng=rng,
                          dtype=dtype)
         if aux_logits:
@@ -445,7 +451,8 @@ class GoogLeNet(Module):
             return size
         raise AssertionError("no input size up to 1023 fits")  # pragma: no cover
 
-    def _check_input(self, x, with_aux):
+    def _check_input(self, x):
+        with_aux = self.training and self.aux_logits
         check_array(x, "x", ndim=4, layout="(N, 3, 224, 224)", owner="GoogLeNet")
         check_channels(x, 3, owner="GoogLeNet", wanted="GoogLeNet expects 3 (RGB) channels")
         h, w = x.shape[2:]
@@ -469,6 +476,20 @@ class GoogLeNet(Module):
                 f"{self.min_input_size}×{self.min_input_size})"
             )
 
+    def _check_backward(self, dout):
+        """Return whether forward ran the heads, once ``dout`` has one gradient per output."""
+        ran_aux = self.cached(self._ran_aux)
+        if ran_aux:
+            if not (isinstance(dout, (tuple, list)) and len(dout) == 3):
+                raise ValueError("GoogLeNet.backward: the forward pass returned (logits, aux1, "
+                                 "aux2), so 'dout' must be a tuple of their three gradients "
+                                 f"(GoogLeNetLoss returns it), got {type(dout).__name__}")
+        elif isinstance(dout, (tuple, list)):
+            raise ValueError("GoogLeNet.backward: the forward pass returned only the main "
+                             "logits, so 'dout' must be one array, got a "
+                             f"{type(dout).__name__} of {len(dout)}")
+        return ran_aux
+
     # -- passes ------------------------------------------------------------------
     def _run(self, names, x):
         for name in names:
@@ -482,7 +503,6 @@ class GoogLeNet(Module):
 
     def forward(self, x):
         with_aux = self.training and self.aux_logits
-        self._check_input(x, with_aux)
         out_4a = self._run(self._to_4a, x)
         out_4d = self._run(self._to_4d, out_4a)
         logits = self._run(self._to_end, out_4d)
@@ -498,19 +518,8 @@ class GoogLeNet(Module):
         three outputs, otherwise one array.  Where a head branches off, the trunk's
         gradient is the sum of the gradient from the layers above and the head's.
         """
-        ran_aux = self._require_cache(self._ran_aux)
-        if ran_aux:
-            if not (isinstance(dout, (tuple, list)) and len(dout) == 3):
-                raise ValueError("GoogLeNet.backward: the forward pass returned (logits, aux1, "
-                                 "aux2), so 'dout' must be a tuple of their three gradients "
-                                 f"(GoogLeNetLoss returns it), got {type(dout).__name__}")
-            d_main, d_aux1, d_aux2 = dout
-        else:
-            if isinstance(dout, (tuple, list)):
-                raise ValueError("GoogLeNet.backward: the forward pass returned only the main "
-                                 "logits, so 'dout' must be one array, got a "
-                                 f"{type(dout).__name__} of {len(dout)}")
-            d_main = dout
+        ran_aux = self._check_backward(dout)
+        d_main, d_aux1, d_aux2 = dout if ran_aux else (dout, None, None)
         self._ran_aux = None
         d_4d = self._back(self._to_end, d_main)
         if ran_aux:
@@ -555,14 +564,17 @@ class GoogLeNetLoss:
         self._terms = (SoftmaxCrossEntropy(), SoftmaxCrossEntropy(), SoftmaxCrossEntropy())
         self.parts = None
 
+    def _check_outputs(self, outputs):
+        if isinstance(outputs, tuple) and len(outputs) != 3:
+            raise ValueError(f"GoogLeNetLoss: argument 'outputs' must be (logits, aux1, aux2), "
+                             f"got a tuple of {len(outputs)}")
+
     def __call__(self, outputs, labels):
+        self._check_outputs(outputs)
         if not isinstance(outputs, tuple):
             loss = self._terms[0](outputs, labels)
             self.parts = (float(loss),)
             return loss, self._terms[0].backward()
-        if len(outputs) != 3:
-            raise ValueError(f"GoogLeNetLoss: argument 'outputs' must be (logits, aux1, aux2), "
-                             f"got a tuple of {len(outputs)}")
         losses = [term(out, labels) for term, out in zip(self._terms, outputs)]
         self.parts = tuple(float(v) for v in losses)
         w = self.aux_weight

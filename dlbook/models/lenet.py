@@ -37,12 +37,25 @@ C3_TABLE_LECUN1998 = (
 )
 
 
+def _check_lenet_args(num_classes, activation, pooling, rng):
+    """Return ``num_classes`` checked and ``rng`` as a Generator; reject unknown names."""
+    num_classes = check_int(num_classes, "num_classes", minimum=1, owner="LeNet5")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"LeNet5: argument 'activation' must be one of "
+                         f"{sorted(ACTIVATIONS)}, got {activation!r}")
+    if pooling not in POOLINGS:
+        raise ValueError(f"LeNet5: argument 'pooling' must be one of "
+                         f"{list(POOLINGS)}, got {pooling!r}")
+    return num_classes, as_generator(rng)
+
+
 def _pooling_layer(kind):
     return MaxPool2d(2) if kind == "max" else AvgPool2d(2)
 
 
 def _conv_layer(in_channels, out_channels, weight_init, rng, dtype):
-    return Conv2d(in_channels, out_channels, 5, weight_init=weight_init, rng=rng, dtype=dtype)
+    return Conv2d(in_channels, out_channels, 5, weight_init=weight_init, rng=rng,
+                  dtype=dtype)
 
 
 class LeNet5(Sequential):
@@ -100,14 +113,7 @@ class LeNet5(Sequential):
 
     def __init__(self, num_classes=10, activation="relu", pooling="max", rng=None,
                  dtype=np.float32):
-        num_classes = check_int(num_classes, "num_classes", minimum=1, owner="LeNet5")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"LeNet5: argument 'activation' must be one of "
-                             f"{sorted(ACTIVATIONS)}, got {activation!r}")
-        if pooling not in POOLINGS:
-            raise ValueError(f"LeNet5: argument 'pooling' must be one of "
-                             f"{list(POOLINGS)}, got {pooling!r}")
-        rng = as_generator(rng)
+        num_classes, rng = _check_lenet_args(num_classes, activation, pooling, rng)
         init = "he_normal" if activation == "relu" else "xavier_normal"
         act = ACTIVATIONS[activation]
         super().__init__({
@@ -133,7 +139,7 @@ class LeNet5(Sequential):
         return (f"num_classes={self.num_classes}, activation={self.activation!r}, "
                 f"pooling={self.pooling!r}")
 
-    def forward(self, x):
+    def _check_input(self, x):
         check_array(x, "x", ndim=4, layout="(N, 1, 32, 32)", owner="LeNet5")
         if x.shape[1:] != INPUT_SHAPE:
             raise ValueError(
@@ -141,7 +147,6 @@ class LeNet5(Sequential):
                 f"LeNet-5 is built for 32×32 single-channel images "
                 f"(load_digits(image_size=32) gives them)"
             )
-        return super().forward(x)
 
 
 def cosine_learning_rate(epoch, epochs, lr):
@@ -199,9 +204,7 @@ def train_lenet_on_digits(seed=0, epochs=30, batch_size=32, lr=2e-3, max_shift=2
     >>> history.epochs, history.val_acc[-1] > 0.5
     (1, True)
     """
-    epochs = check_int(epochs, "epochs", minimum=1, owner="train_lenet_on_digits")
-    max_shift = check_int(max_shift, "max_shift", minimum=0, owner="train_lenet_on_digits")
-    rng = as_generator(seed)
+    rng = np.random.default_rng(seed)    # fit checks epochs, random_shift max_shift
     X_train, y_train, X_test, y_test = load_digits(image_size=32)
     model = LeNet5(activation=activation, pooling=pooling, rng=rng)
     optimizer = Adam(model.parameters(), lr=lr)

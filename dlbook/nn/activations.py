@@ -1,8 +1,10 @@
-"""Activation layers.  Each caches what its backward pass needs, and nothing more."""
+"""Activation layers: each calls its function and derivative from :mod:`dlbook.functional`.
+
+Forward keeps the input ``x``; backward is the chain rule ``dout * f'(x)``, so each
+activation has one implementation, in :mod:`dlbook.functional.activations`.
+"""
 
 from __future__ import annotations
-
-import numpy as np
 
 from dlbook import functional as F
 from dlbook._checks import check_array, check_float
@@ -10,25 +12,18 @@ from dlbook.nn.module import Module
 
 
 class _Activation(Module):
-    """Shared plumbing: validate input, cache, and free the cache in backward."""
+    """Shared plumbing: the input check (run by ``__call__``) and the cache of ``x``."""
 
     def __init__(self):
         super().__init__()
-        self._cache = None
+        self._x = None
 
-    def forward(self, x):
+    def _check_input(self, x):
         check_array(x, "x", owner=type(self).__name__)
-        y, self._cache = self._forward(x)
-        return y
-
-    def backward(self, dout):
-        cache = self._require_cache(self._cache)
-        self._cache = None
-        return self._backward(dout, cache)
 
 
 class Sigmoid(_Activation):
-    """Sigmoid layer; backward uses :math:`\\sigma'(x) = y(1 - y)` from the cached output.
+    """Sigmoid layer; backward multiplies by :math:`\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))`.
 
     Examples
     --------
@@ -41,16 +36,18 @@ class Sigmoid(_Activation):
     array([0.25])
     """
 
-    def _forward(self, x):
-        y = F.sigmoid(x)
-        return y, y
+    def forward(self, x):
+        self._x = x
+        return F.sigmoid(x)
 
-    def _backward(self, dout, y):
-        return dout * y * (1.0 - y)
+    def backward(self, dout):
+        x = self.cached(self._x)
+        self._x = None
+        return dout * F.sigmoid_derivative(x)
 
 
 class Tanh(_Activation):
-    """Tanh layer; backward uses :math:`1 - y^2`.
+    """Tanh layer; backward multiplies by :math:`1 - \\tanh^2 x`.
 
     Examples
     --------
@@ -61,12 +58,14 @@ class Tanh(_Activation):
     (array([0.]), array([2.]))
     """
 
-    def _forward(self, x):
-        y = np.tanh(x)
-        return y, y
+    def forward(self, x):
+        self._x = x
+        return F.tanh(x)
 
-    def _backward(self, dout, y):
-        return dout * (1.0 - y * y)
+    def backward(self, dout):
+        x = self.cached(self._x)
+        self._x = None
+        return dout * F.tanh_derivative(x)
 
 
 class ReLU(_Activation):
@@ -81,15 +80,15 @@ class ReLU(_Activation):
     (array([0., 2.]), array([0., 5.]))
     """
 
-    def _forward(self, x):
-        y = np.maximum(x, 0)
-        return y, y
+    def forward(self, x):
+        self._x = x
+        return F.relu(x)
 
-    def _backward(self, dout, y):
-        # A product with the boolean mask is one cheap pass; np.where with a data-dependent
-        # mask measured about 20x slower (branch mispredictions on random signs).
-        dx = np.multiply(dout, y > 0, dtype=dout.dtype)
-        dx += 0  # turns the -0.0 of negative gradients at dead units into 0.0
+    def backward(self, dout):
+        x = self.cached(self._x)
+        self._x = None
+        dx = dout * F.relu_derivative(x)
+        dx += 0.0  # a negative gradient times 0 is -0.0; adding 0.0 makes it 0.0
         return dx
 
 
@@ -113,17 +112,14 @@ class LeakyReLU(_Activation):
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
 
-    def _forward(self, x):
-        # max(x, a*x) equals the two-branch definition because 0 <= a < 1; like the
-        # products below it avoids np.where, which is slow on a random sign pattern.
-        slope = x.dtype.type(self.negative_slope)
-        return np.maximum(x, slope * x), x > 0
+    def forward(self, x):
+        self._x = x
+        return F.leaky_relu(x, self.negative_slope)
 
-    def _backward(self, dout, positive):
-        slope = dout.dtype.type(self.negative_slope)
-        dx = np.multiply(dout, positive, dtype=dout.dtype)
-        dx += np.multiply(dout, ~positive, dtype=dout.dtype) * slope
-        return dx
+    def backward(self, dout):
+        x = self.cached(self._x)
+        self._x = None
+        return dout * F.leaky_relu_derivative(x, self.negative_slope)
 
 
 class Swish(_Activation):
@@ -145,12 +141,11 @@ class Swish(_Activation):
     def extra_repr(self):
         return f"beta={self.beta}"
 
-    def _forward(self, x):
-        s = F.sigmoid(self.beta * x)
-        y = x * s
-        return y, (y, s)
+    def forward(self, x):
+        self._x = x
+        return F.swish(x, self.beta)
 
-    def _backward(self, dout, cache):
-        y, s = cache
-        by = self.beta * y
-        return dout * (by + s * (1.0 - by))
+    def backward(self, dout):
+        x = self.cached(self._x)
+        self._x = None
+        return dout * F.swish_derivative(x, self.beta)

@@ -86,7 +86,7 @@ class Conv2d(Module):
         init = get_initializer(weight_init)
         shape = (self.out_channels, self.in_channels) + self.kernel_size
         self.W = Parameter(init(shape, rng=as_generator(rng), dtype=dtype))
-        self.b = Parameter(zeros((self.out_channels,), dtype)) if bias else None
+        self.b = Parameter(zeros((self.out_channels,), dtype=dtype)) if bias else None
         self._cache = None
         self._workspace = engine.Workspace()
 
@@ -111,7 +111,6 @@ class Conv2d(Module):
         check_same_dtype(x, self.W.data.dtype, owner="Conv2d")
 
     def forward(self, x):
-        self._check_input(x)
         _, _, oh, ow = self.output_shape(x.shape)
         b = None if self.b is None else self.b.data
         u, self._cache = engine.conv2d_forward(
@@ -120,7 +119,7 @@ class Conv2d(Module):
         return u
 
     def backward(self, dout):
-        cache = self._require_cache(self._cache)
+        cache = self.cached(self._cache)
         x_shape, _, (oh, ow) = cache
         want = (x_shape[0], self.out_channels, oh, ow)
         if dout.shape != want:

@@ -49,8 +49,10 @@ class Dropout(Module):
     def extra_repr(self):
         return f"p={self.p:g}"
 
-    def forward(self, x):
+    def _check_input(self, x):
         check_array(x, "x", owner="Dropout")
+
+    def forward(self, x):
         if not self.training or self.p == 0.0:
             self._mask = 1.0
             return x
@@ -60,6 +62,6 @@ class Dropout(Module):
         return x * mask
 
     def backward(self, dout):
-        mask = self._require_cache(self._mask)
+        mask = self.cached(self._mask)
         self._mask = None
         return dout * mask

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlbook import functional as F
 from dlbook._checks import check_array, check_dtype, check_int, check_same_dtype
 from dlbook._random import as_generator
 from dlbook.init import get_initializer, zeros
@@ -45,7 +46,7 @@ class Linear(Module):
            [1., 2., 3.]])
     """
 
-    def __init__(self, in_features, out_features, bias=True, weight_init="he_normal",
+    def __init__(self, in_features, out_features, *, bias=True, weight_init="he_normal",
                  rng=None, dtype=np.float32):
         super().__init__()
         self.in_features = check_int(in_features, "in_features", minimum=1, owner="Linear")
@@ -54,13 +55,13 @@ class Linear(Module):
         init = get_initializer(weight_init)
         self.W = Parameter(init((self.out_features, self.in_features), rng=as_generator(rng),
                                 dtype=dtype))
-        self.b = Parameter(zeros((self.out_features,), dtype)) if bias else None
+        self.b = Parameter(zeros((self.out_features,), dtype=dtype)) if bias else None
         self._x = None
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}"
 
-    def forward(self, x):
+    def _check_input(self, x):
         check_array(x, "x", ndim=2, layout="(N, in_features)", owner="Linear")
         if x.shape[1] != self.in_features:
             raise ValueError(
@@ -68,19 +69,20 @@ class Linear(Module):
                 f"but the layer expects in_features={self.in_features}"
             )
         check_same_dtype(x, self.W.data.dtype, owner="Linear")
+
+    def forward(self, x):
         self._x = x
-        y = x @ self.W.data.T
-        if self.b is not None:
-            y += self.b.data
-        return y
+        b = self.b.data if self.b is not None else None
+        return F.linear(x, self.W.data, b)
 
     def backward(self, dout):
-        x = self._require_cache(self._x)
+        x = self.cached(self._x)
         self._x = None
-        self.W.accumulate(dout.T @ x)
+        dx, dW, db = F.linear_backward(dout, x, self.W.data)
+        self.W.accumulate(dW)
         if self.b is not None:
-            self.b.accumulate(dout.sum(axis=0))
-        return dout @ self.W.data
+            self.b.accumulate(db)
+        return dx
 
 
 class Flatten(Module):
@@ -97,17 +99,19 @@ class Flatten(Module):
     (2, 16, 5, 5)
     """
 
+    input_ndim = (2, 3, 4, 5)
+    input_layout = "(N, ...)"
+    input_finite = False          # reshaping does not care about NaN
+
     def __init__(self):
         super().__init__()
         self._shape = None
 
     def forward(self, x):
-        check_array(x, "x", ndim=(2, 3, 4, 5), layout="(N, ...)", owner="Flatten",
-                    finite=False)
         self._shape = x.shape
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout):
-        shape = self._require_cache(self._shape)
+        shape = self.cached(self._shape)
         self._shape = None
         return dout.reshape(shape)

@@ -32,17 +32,19 @@ class SoftmaxCrossEntropy(Module):
         super().__init__()
         self._cache = None
 
-    def forward(self, logits, labels):
+    def _check_input(self, logits, labels):
         check_array(logits, "logits", ndim=2, layout="(N, num_classes)",
                     owner="SoftmaxCrossEntropy")
         check_labels(labels, logits.shape[0], logits.shape[1], "SoftmaxCrossEntropy")
+
+    def forward(self, logits, labels):
         logp = F.log_softmax(logits, axis=1)
         rows = np.arange(len(labels))
         self._cache = (logp, labels)
         return -logp[rows, labels].mean()
 
     def backward(self, dout=1.0):
-        logp, labels = self._require_cache(self._cache)
+        logp, labels = self.cached(self._cache)
         self._cache = None
         grad = np.exp(logp)
         grad[np.arange(len(labels)), labels] -= 1.0

@@ -2,33 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from dlbook._checks import check_array, check_float, check_int
+from dlbook import functional as F
+from dlbook._checks import check_float, check_int
 from dlbook.nn.module import Module
-
-
-def channel_window_sum(a, before, after):
-    """Sum ``a`` over the channel window ``c - before ... c + after`` for every channel ``c``.
-
-    Channels outside ``[0, C)`` count as zero.  A loop over the ``before + after + 1``
-    offsets (not over samples or pixels) keeps the sum exact.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from dlbook.nn.lrn import channel_window_sum
-    >>> a = np.arange(1.0, 6.0).reshape(1, 5, 1, 1)          # channels 1, 2, 3, 4, 5
-    >>> channel_window_sum(a, 1, 1).ravel()                  # neighbours either side
-    array([ 3.,  6.,  9., 12.,  9.])
-    """
-    channels = a.shape[1]
-    out = np.zeros_like(a)
-    for offset in range(-before, after + 1):
-        lo, hi = max(0, -offset), min(channels, channels - offset)
-        if lo < hi:
-            out[:, lo:hi] += a[:, lo + offset:hi + offset]
-    return out
 
 
 class LocalResponseNorm(Module):
@@ -76,6 +52,9 @@ class LocalResponseNorm(Module):
     True
     """
 
+    input_ndim = 4
+    input_layout = "(N, C, H, W)"
+
     def __init__(self, size=5, alpha=1e-4, beta=0.75, k=2.0):
         super().__init__()
         owner = "LocalResponseNorm"
@@ -88,38 +67,12 @@ class LocalResponseNorm(Module):
     def extra_repr(self):
         return f"size={self.size}, alpha={self.alpha:g}, beta={self.beta:g}, k={self.k:g}"
 
-    @property
-    def _window(self):
-        """Channels before and after ``c`` in its window (PyTorch's split for even sizes)."""
-        return self.size // 2, (self.size - 1) // 2
-
     def forward(self, x):
-        check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="LocalResponseNorm")
-        before, after = self._window
-        dt = x.dtype.type
-        s = dt(self.k) + dt(self.alpha) * channel_window_sum(x * x, before, after)
-        scale = s ** dt(-self.beta)
-        self._cache = (x, s, scale)
-        return x * scale
+        y, self._cache = F.local_response_norm(x, self.size, self.alpha, self.beta, self.k)
+        return y
 
     def backward(self, dout):
-        r"""Gradient of the normalisation.
-
-        With :math:`s_j = k + \alpha\sum_{i \in W(j)} a_i^2` and :math:`b_j = a_j s_j^{-\beta}`,
-
-        .. math::
-
-            \frac{\partial L}{\partial a_i} = g_i s_i^{-\beta}
-            - 2\alpha\beta\, a_i \sum_{j:\, i \in W(j)} g_j\, a_j\, s_j^{-\beta-1},
-
-        and :math:`i \in W(j)` exactly when :math:`j` lies in the *mirrored* window of
-        :math:`i`, so the second sum is the same window sum with ``before`` and
-        ``after`` swapped.
-        """
-        x, s, scale = self._require_cache(self._cache)
+        """Gradient of the normalisation: :func:`dlbook.functional.local_response_norm_backward`."""
+        cache = self.cached(self._cache)
         self._cache = None
-        before, after = self._window
-        dt = x.dtype.type
-        weighted = dout * x * scale / s
-        back = channel_window_sum(weighted, after, before)
-        return dout * scale - dt(2.0 * self.alpha * self.beta) * x * back
+        return F.local_response_norm_backward(dout, cache, self.size, self.alpha, self.beta)

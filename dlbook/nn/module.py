@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlbook._checks import check_array
+
 
 class Parameter:
     """A trainable array and its gradient.
@@ -109,10 +111,30 @@ class Module:
 
     # -- running ---------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        self._check_input(*args, **kwargs)
         out = self.forward(*args, **kwargs)
         if self._summary_log is not None:
             self._summary_log.append((self, out))
         return out
+
+    # A layer whose input check is "x is a float array of input_ndim dimensions (and
+    # finite, unless input_finite is False)" declares it with these attributes; any
+    # other check overrides _check_input.
+    input_ndim = None
+    input_layout = None
+    input_finite = True
+
+    def _check_input(self, *args, **kwargs):
+        """Check ``forward``'s arguments; ``__call__`` runs it first.  Layers override it.
+
+        Checking here, once per call, keeps argument checking out of every ``forward``,
+        so that the code of a forward pass is only its equations.  The default checks
+        ``x`` against ``input_ndim``, ``input_layout`` and ``input_finite`` when a layer
+        declares them.
+        """
+        if self.input_ndim is not None:
+            check_array(args[0], "x", ndim=self.input_ndim, layout=self.input_layout,
+                        owner=type(self).__name__, finite=self.input_finite)
 
     def forward(self, x):
         """Compute the output; subclasses implement it."""
@@ -122,14 +144,27 @@ class Module:
         """Return d(loss)/d(input) given d(loss)/d(output); subclasses implement it."""
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
-    def _require_cache(self, cache):
-        """Raise if ``backward`` is called without a ``forward`` before it."""
-        if cache is None:
+    def cached(self, value):
+        """Return ``value``, what ``forward`` kept for ``backward``, or raise if it is missing.
+
+        A layer's ``backward`` starts with ``x = self.cached(self._x)``: ``None`` means
+        ``forward`` has not run since the last ``backward`` (each backward consumes one
+        forward), which raises ``RuntimeError``.
+
+        Examples
+        --------
+        >>> from dlbook.nn import ReLU
+        >>> ReLU().backward(None)
+        Traceback (most recent call last):
+        ...
+        RuntimeError: ReLU.backward called before forward: run the forward pass ... first; ...
+        """
+        if value is None:
             raise RuntimeError(
                 f"{type(self).__name__}.backward called before forward: run the forward "
                 f"pass (in training mode) first; each backward consumes one forward"
             )
-        return cache
+        return value
 
     # -- modes -----------------------------------------------------------------
     def train(self, mode=True):

@@ -22,19 +22,19 @@ import numbers
 
 import numpy as np
 
+from dlbook import functional as F
 from dlbook._checks import (check_array, check_channels, check_dtype, check_float, check_int,
                             check_same_dtype)
-from dlbook.functional.normalization import normalize, normalize_backward
 from dlbook.nn.module import Module, Parameter
 
 
 class _Normalization(Module):
-    """Shared plumbing: per-channel ``gamma``/``beta``, the cache, and the backward pass.
+    """Per-channel ``gamma``/``beta``, the forward and backward passes shared by every layer.
 
-    A subclass implements ``_check(x)`` (validation) and ``_stats_view(x)``, which
-    returns ``(view, axes)``: a reshaped view of ``x`` and the axes of that view to
-    normalise over.  ``gamma`` and ``beta`` have shape ``param_shape`` and multiply
-    ``x`` along axis 1 (the channels) unless ``_param_axes`` says otherwise.
+    A subclass implements ``_check_shape(x)`` (what the layer expects of ``x``) and
+    ``_stats_view(x)``, which returns ``(view, axes)``: a reshaped view of ``x`` and the
+    axes of that view that share one mean and variance.  Batch normalisation replaces
+    ``forward``, because it also keeps running statistics.
     """
 
     def __init__(self, param_shape, eps, affine, dtype):
@@ -50,62 +50,66 @@ class _Normalization(Module):
             self.gamma = None
             self.beta = None
         self._cache = None
+        self._forward_shape = None
 
-    # -- subclass hooks -----------------------------------------------------------
-    def _check(self, x):
-        raise NotImplementedError
+    def _check_input(self, x):
+        """Check ``x``; remember its shape, which ``backward``'s ``dout`` must have.
 
-    def _stats_view(self, x):
-        raise NotImplementedError
-
-    def _param_broadcast_shape(self, x):
-        """Shape that makes ``gamma`` broadcast along the channel axis of ``x``."""
-        return (1, -1) + (1,) * (x.ndim - 2)
-
-    def _fixed_stats(self, view, axes):
-        """Statistics to use instead of the batch's own, or ``None`` (training)."""
-        return None
-
-    def _after_stats(self, cache):
-        """Called with the cache of a forward pass (batch norm updates its buffers)."""
-
-    # -- forward / backward -------------------------------------------------------
-    def forward(self, x):
+        ``F.normalize`` scans ``x`` for NaN and infinity, so this check does not.
+        """
         owner = type(self).__name__
-        check_array(x, "x", owner=owner)
-        self._check(x)
+        check_array(x, "x", owner=owner, finite=False)
+        self._check_shape(x)
         check_same_dtype(x, self.dtype, owner=owner)
+        self._forward_shape = x.shape
+
+    def _check_backward(self, dout):
+        """Return the forward pass's cache once ``dout`` is checked against its output."""
+        cache = self.cached(self._cache)
+        owner = type(self).__name__
+        check_array(dout, "dout", owner=owner, finite=False)  # F.normalize_backward scans it
+        if dout.shape != self._forward_shape:
+            raise ValueError(f"{owner}.backward: argument 'dout' has shape {dout.shape} but "
+                             f"the forward output had shape {self._forward_shape}")
+        return cache
+
+    def _param_shape(self, ndim):
+        """Shape of ``gamma`` lined up with axis 1 (channels) of an ``ndim``-d input."""
+        return (1, -1) + (1,) * (ndim - 2)
+
+    def forward(self, x):
         view, axes = self._stats_view(x)
-        fixed = self._fixed_stats(view, axes)
-        if fixed is None:
-            x_hat, cache = normalize(view, axes, self.eps)
-        else:
-            x_hat, cache = normalize(view, axes, self.eps, *fixed)
-        self._after_stats(cache)
-        x_hat = x_hat.reshape(x.shape)
-        self._cache = (x_hat, cache)
-        if not self.affine:
-            return x_hat
-        shape = self._param_broadcast_shape(x)
-        return self.gamma.data.reshape(shape) * x_hat + self.beta.data.reshape(shape)
+        x_hat, self._cache = F.normalize(view, axes, self.eps)
+        return self._scale_shift(x_hat.reshape(x.shape))
 
     def backward(self, dout):
-        x_hat, cache = self._require_cache(self._cache)
-        owner = type(self).__name__
-        check_array(dout, "dout", owner=owner)
-        if dout.shape != x_hat.shape:
-            raise ValueError(f"{owner}.backward: argument 'dout' has shape {dout.shape} but "
-                             f"the forward output had shape {x_hat.shape}")
+        cache = self._check_backward(dout)
         self._cache = None
-        if self.affine:
-            shape = self._param_broadcast_shape(x_hat)
-            gamma = self.gamma.data.reshape(shape)
-            sum_axes = tuple(a for a, n in enumerate(gamma.shape) if n == 1)
-            self.gamma.accumulate((dout * x_hat).sum(axis=sum_axes).reshape(self.gamma.shape))
-            self.beta.accumulate(dout.sum(axis=sum_axes).reshape(self.beta.shape))
-            dout = dout * gamma
-        dx = normalize_backward(dout.reshape(cache.x_hat.shape), cache)
-        return dx.reshape(x_hat.shape)
+        x_hat = cache.x_hat.reshape(dout.shape)
+        dx_hat = self._scale_shift_backward(dout, x_hat)
+        dx = F.normalize_backward(dx_hat.reshape(cache.x_hat.shape), cache)
+        return dx.reshape(dout.shape)
+
+    def _scale_shift(self, x_hat):
+        """Eq. (12), :math:`y = \\gamma \\hat{x} + \\beta`."""
+        if not self.affine:
+            return x_hat
+        shape = self._param_shape(x_hat.ndim)
+        gamma = self.gamma.data.reshape(shape)
+        beta = self.beta.data.reshape(shape)
+        return gamma * x_hat + beta
+
+    def _scale_shift_backward(self, dout, x_hat):
+        """Add dL/dgamma and dL/dbeta to the gradients; return dL/dx_hat."""
+        if not self.affine:
+            return dout
+        gamma = self.gamma.data.reshape(self._param_shape(dout.ndim))
+        # sum over every axis along which gamma is broadcast
+        summed = tuple(a for a, n in enumerate(gamma.shape) if n == 1)
+        dgamma = (dout * x_hat).sum(axis=summed)
+        self.gamma.accumulate(dgamma.reshape(self.gamma.shape))
+        self.beta.accumulate(dout.sum(axis=summed).reshape(self.beta.shape))
+        return dout * gamma
 
 
 class _BatchNorm(_Normalization):
@@ -114,7 +118,7 @@ class _BatchNorm(_Normalization):
     _ndims = ()
     _layout = ""
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, rng=None,
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, *, affine=True, rng=None,
                  dtype=np.float32):
         owner = type(self).__name__
         num_features = check_int(num_features, "num_features", minimum=1, owner=owner)
@@ -132,7 +136,7 @@ class _BatchNorm(_Normalization):
         return (f"{self.num_features}, eps={self.eps:g}, momentum={momentum}, "
                 f"affine={self.affine}")
 
-    def _check(self, x):
+    def _check_shape(self, x):
         owner = type(self).__name__
         if x.ndim not in self._ndims:
             want = " or ".join(str(d) for d in self._ndims)
@@ -147,20 +151,21 @@ class _BatchNorm(_Normalization):
                 f"of shape {x.shape} ({per_channel} value per channel); a batch of one "
                 f"sample has no batch variance — use a larger batch or call .eval()")
 
-    def _stats_view(self, x):
-        return x, (0,) + tuple(range(2, x.ndim))
-
-    def _fixed_stats(self, view, axes):
+    def forward(self, x):
+        axes = (0,) + tuple(range(2, x.ndim))    # every axis but the channels
         if self.training:
-            return None
-        shape = (1, -1) + (1,) * (view.ndim - 2)
-        mean = self.running_mean.reshape(shape)
-        var = self.running_var.reshape(shape)
-        return mean, var
+            # the statistics of this batch, eqs. (8)-(9)
+            x_hat, self._cache = F.normalize(x, axes, self.eps)
+            self._update_running_stats(self._cache)
+        else:
+            # the running averages, used as constants
+            shape = self._param_shape(x.ndim)
+            mean = self.running_mean.reshape(shape)
+            var = self.running_var.reshape(shape)
+            x_hat, self._cache = F.normalize(x, axes, self.eps, mean, var)
+        return self._scale_shift(x_hat)
 
-    def _after_stats(self, cache):
-        if cache.fixed:
-            return
+    def _update_running_stats(self, cache):
         # PyTorch's convention: an exponential moving average that gives
         # weight `momentum` to the new batch, and the *unbiased* batch
         # variance m / (m - 1) * var in running_var.  momentum=None weighs the
@@ -310,7 +315,7 @@ class LayerNorm(_Normalization):
            [-1.,  0.,  1.]])
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, rng=None,
+    def __init__(self, normalized_shape, eps=1e-5, *, elementwise_affine=True, rng=None,
                  dtype=np.float32):
         if isinstance(normalized_shape, numbers.Integral) and not isinstance(normalized_shape, bool):
             normalized_shape = (normalized_shape,)
@@ -325,7 +330,7 @@ class LayerNorm(_Normalization):
     def extra_repr(self):
         return f"{self.normalized_shape}, eps={self.eps:g}, elementwise_affine={self.affine}"
 
-    def _check(self, x):
+    def _check_shape(self, x):
         k = len(self.normalized_shape)
         if x.ndim < k + 1:
             raise ValueError(f"LayerNorm: argument 'x' must have at least {k + 1} dimensions "
@@ -339,8 +344,8 @@ class LayerNorm(_Normalization):
         k = len(self.normalized_shape)
         return x, tuple(range(x.ndim - k, x.ndim))
 
-    def _param_broadcast_shape(self, x):
-        return (1,) * (x.ndim - len(self.normalized_shape)) + self.normalized_shape
+    def _param_shape(self, ndim):
+        return (1,) * (ndim - len(self.normalized_shape)) + self.normalized_shape
 
 
 class GroupNorm(_Normalization):
@@ -382,7 +387,7 @@ class GroupNorm(_Normalization):
             [ 1.,  1.]]])
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, rng=None,
+    def __init__(self, num_groups, num_channels, eps=1e-5, *, affine=True, rng=None,
                  dtype=np.float32):
         num_groups = check_int(num_groups, "num_groups", minimum=1, owner="GroupNorm")
         num_channels = check_int(num_channels, "num_channels", minimum=1, owner="GroupNorm")
@@ -397,7 +402,7 @@ class GroupNorm(_Normalization):
     def extra_repr(self):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps:g}, affine={self.affine}"
 
-    def _check(self, x):
+    def _check_shape(self, x):
         if x.ndim < 2:
             raise ValueError(f"GroupNorm: argument 'x' must have at least 2 dimensions "
                              f"(N, C, ...), got {x.ndim} (shape {x.shape})")
@@ -442,7 +447,7 @@ class InstanceNorm2d(_Normalization):
             [[ 0.,  0.]]]])
     """
 
-    def __init__(self, num_features, eps=1e-5, affine=False, rng=None, dtype=np.float32):
+    def __init__(self, num_features, eps=1e-5, *, affine=False, rng=None, dtype=np.float32):
         num_features = check_int(num_features, "num_features", minimum=1,
                                  owner="InstanceNorm2d")
         super().__init__((num_features,), eps, affine, dtype)
@@ -451,7 +456,7 @@ class InstanceNorm2d(_Normalization):
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps:g}, affine={self.affine}"
 
-    def _check(self, x):
+    def _check_shape(self, x):
         if x.ndim != 4:
             raise ValueError(f"InstanceNorm2d: argument 'x' must have 4 dimensions "
                              f"(N, C, H, W), got {x.ndim} (shape {x.shape})")

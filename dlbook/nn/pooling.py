@@ -84,7 +84,7 @@ class MaxPool2d(_Pool2d):
         return out
 
     def backward(self, dout):
-        x_shape, argmax, geometry = self._require_cache(self._cache)
+        x_shape, argmax, geometry = self.cached(self._cache)
         self._cache = None
         return engine.max_pool2d_backward(dout, argmax, x_shape, *geometry)
 
@@ -127,7 +127,7 @@ class AvgPool2d(_Pool2d):
         return engine.avg_pool2d(x, *geometry)
 
     def backward(self, dout):
-        x_shape, geometry = self._require_cache(self._cache)
+        x_shape, geometry = self.cached(self._cache)
         self._cache = None
         return engine.avg_pool2d_backward(dout, x_shape, *geometry)
 
@@ -154,17 +154,19 @@ class GlobalAvgPool2d(Module):
              [2., 2.]]]])
     """
 
+    input_ndim = 4
+    input_layout = "(N, C, H, W)"
+
     def __init__(self):
         super().__init__()
         self._shape = None
 
     def forward(self, x):
-        check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="GlobalAvgPool2d")
         self._shape = x.shape
         return x.mean(axis=(2, 3), dtype=x.dtype)
 
     def backward(self, dout):
-        n, c, h, w = self._require_cache(self._shape)
+        n, c, h, w = self.cached(self._shape)
         self._shape = None
         share = dout / np.asarray(h * w, dtype=dout.dtype)
         return np.broadcast_to(share[:, :, None, None], (n, c, h, w)).copy()
@@ -188,12 +190,14 @@ class GlobalMaxPool2d(Module):
              [0., 2.]]]])
     """
 
+    input_ndim = 4
+    input_layout = "(N, C, H, W)"
+
     def __init__(self):
         super().__init__()
         self._cache = None
 
     def forward(self, x):
-        check_array(x, "x", ndim=4, layout="(N, C, H, W)", owner="GlobalMaxPool2d")
         n, c, h, w = x.shape
         flat = x.reshape(n, c, h * w)
         argmax = flat.argmax(axis=-1)
@@ -201,7 +205,7 @@ class GlobalMaxPool2d(Module):
         return np.take_along_axis(flat, argmax[..., None], -1)[..., 0]
 
     def backward(self, dout):
-        shape, argmax = self._require_cache(self._cache)
+        shape, argmax = self.cached(self._cache)
         self._cache = None
         n, c, h, w = shape
         dx = np.zeros((n, c, h * w), dtype=dout.dtype)

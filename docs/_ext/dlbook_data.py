@@ -1,7 +1,8 @@
-"""The notes map and glossary (docs/_data/*.yaml), readable without Sphinx.
+"""The book's YAML data (docs/_data), loaded without Sphinx.
 
-The tests read them with only ``pip install ".[test]"`` installed (PyYAML, no Sphinx);
-dlbook_docs renders them.
+The Sphinx extension ``dlbook_docs`` renders these entries; the unit tests check them.
+Keeping the loaders here, with PyYAML as their only dependency, lets ``pytest`` run
+without Sphinx installed.
 """
 
 from __future__ import annotations
