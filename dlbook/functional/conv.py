@@ -75,7 +75,7 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0,
     ...
     ValueError: conv_output_size: stride=2 and padding=0 give a fractional output size 5.5 ...
     """
-    I, F, S, P = _check_output_size(**locals())   # this call's arguments, checked
+    I, F, S, P = _check_output_size(**locals())   # the arguments, checked
     if rounding == "ceil":
         O = -(-(I + 2 * P - F) // S) + 1        # ceil((I + 2P - F) / S) + 1
         # ... unless the last window would start in the right padding

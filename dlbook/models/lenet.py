@@ -204,7 +204,7 @@ def train_lenet_on_digits(seed=0, epochs=30, batch_size=32, lr=2e-3, max_shift=2
     >>> history.epochs, history.val_acc[-1] > 0.5
     (1, True)
     """
-    rng = np.random.default_rng(seed)    # fit checks epochs, random_shift max_shift
+    rng = np.random.default_rng(seed)  # fit and random_shift check the rest
     X_train, y_train, X_test, y_test = load_digits(image_size=32)
     model = LeNet5(activation=activation, pooling=pooling, rng=rng)
     optimizer = Adam(model.parameters(), lr=lr)

@@ -88,7 +88,7 @@ class ReLU(_Activation):
         x = self.cached(self._x)
         self._x = None
         dx = dout * F.relu_derivative(x)
-        dx += 0.0  # a negative gradient times 0 is -0.0; adding 0.0 makes it 0.0
+        dx += 0.0  # turns -0.0 (a negative gradient times 0) into 0.0
         return dx
 
 
