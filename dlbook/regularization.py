@@ -125,7 +125,7 @@ def lp_norm(w, p):
 
 
 def lp_penalty(weights, lam, p):
-    r"""Penalty :math:`\frac{\lambda}{p}\sum_{\mathbf{w}}\|\mathbf{w}\|_p^p` (notes eq. (24), corrected).
+    r"""Penalty :math:`\frac{\lambda}{p}\sum_{\mathbf{w}}\|\mathbf{w}\|_p^p` (notes eq. (24')).
 
     The notes write :math:`\frac{1}{p}\lambda\|\mathbf{w}\|_p` without the power ``p``;
     the usual penalty raises the norm to the ``p``-th power so that it is a plain sum
@@ -156,7 +156,8 @@ def lp_penalty(weights, lam, p):
     0.8
     """
     arrays, lam, p = _check_penalty(weights, lam, p)
-    total = sum(float(np.sum(np.abs(w.astype(np.float64)) ** p)) for w in arrays)
+    total = sum(float(np.sum(np.abs(w.astype(np.float64)) ** p))
+                for w in arrays)
     return lam * total / p
 
 
@@ -285,7 +286,8 @@ def soft_threshold(w, threshold):
     return shrunk.astype(w.dtype, copy=False)
 
 
-def penalized_least_squares(X, y, lam, p, steps=2000, lr=None, *, proximal=True):
+def penalized_least_squares(X, y, lam, p, steps=2000, lr=None, *,
+                            proximal=True):
     r"""Lasso (``p = 1``) or Ridge (``p = 2``) regression by gradient descent.
 
     Minimises :math:`\frac{1}{2n}\|X\mathbf{w} - \mathbf{y}\|^2 + \frac{\lambda}{p}\|\mathbf{w}\|_p^p`

@@ -341,3 +341,24 @@ def test_the_measure_sees_checks_and_walls():
     lines = _code_lines(source, node)
     assert len(lines) == 6
     assert len(_checking_lines(node, lines)) == 4
+
+
+CODE_BOX_COLUMNS = 79  # what the page's code box shows at 1280 px without scrolling
+
+
+def test_shown_code_fits_the_code_box():
+    """Every shown line, methods dedented as the include shows them, fits without scrolling."""
+    too_wide = []
+    for s in SHOWN:
+        source = Path(inspect.getsourcefile(s.module)).read_text(encoding="utf8").splitlines()
+        indent = len(source[s.node.lineno - 1]) - len(source[s.node.lineno - 1].lstrip())
+        docstrings = set()
+        for inner in ast.walk(s.node):
+            if isinstance(inner, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) \
+                    and ast.get_docstring(inner) is not None:
+                docstrings |= set(range(inner.body[0].lineno, inner.body[0].end_lineno + 1))
+        for number in range(s.node.lineno, s.node.end_lineno + 1):
+            width = len(source[number - 1]) - indent
+            if number not in docstrings and width > CODE_BOX_COLUMNS:
+                too_wide.append(f"{s.page} {s.qualname} line {number}: {width} columns")
+    assert not too_wide, too_wide

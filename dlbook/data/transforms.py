@@ -133,12 +133,14 @@ def random_shift(batch, rng, max_shift=2, fill=0.0):
     if m == 0:
         return batch.copy()
     shifts = rng.integers(-m, m + 1, size=(2, n))
-    padded = np.pad(batch, ((0, 0), (0, 0), (m, m), (m, m)), constant_values=fill)
-    rows = m - shifts[0][:, None] + np.arange(h)          # (N, H): source row in padded
-    cols = m - shifts[1][:, None] + np.arange(w)          # (N, W)
+    border = ((0, 0), (0, 0), (m, m), (m, m))
+    padded = np.pad(batch, border, constant_values=fill)
+    rows = m - shifts[0][:, None] + np.arange(h)   # (N, H): rows of padded
+    cols = m - shifts[1][:, None] + np.arange(w)   # (N, W)
     samples = np.arange(n)[:, None, None, None]
     channels = np.arange(batch.shape[1])[None, :, None, None]
-    return padded[samples, channels, rows[:, None, :, None], cols[:, None, None, :]]
+    return padded[samples, channels,
+                  rows[:, None, :, None], cols[:, None, None, :]]
 
 
 def gaussian_noise(batch, rng, std=0.1, clip=(0.0, 1.0)):

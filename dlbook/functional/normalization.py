@@ -8,7 +8,7 @@ mean and variance are taken over (notes Figs. 3–6).  :func:`normalize` compute
     \mu = \frac{1}{m}\sum x, \qquad \sigma^2 = \frac{1}{m}\sum (x - \mu)^2, \qquad
     \hat{x} = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}
 
-over the given axes (notes eqs. (8), (9), (11)); :func:`normalize_backward` is its
+over the given axes (notes eqs. (8'), (9'), (11')); :func:`normalize_backward` is its
 hand-derived gradient.  The layers in :mod:`dlbook.nn` add the scale and shift
 :math:`y = \gamma\hat{x} + \beta` (notes eq. (12)).
 """
@@ -105,14 +105,14 @@ def _check_normalize_backward(dx_hat, cache):
 
 
 def normalize(x, axes, eps=1e-5, mean=None, var=None):
-    r"""Standardise ``x`` over ``axes``: notes eqs. (8)–(11).
+    r"""Standardise ``x`` over ``axes``: notes eqs. (8'), (9'), (11').
 
     .. math::
 
         \hat{x} = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}
 
     With ``mean``/``var`` omitted the statistics are computed from ``x`` over
-    ``axes`` (the biased variance, :math:`1/m`, as in notes eq. (9)).  Given, they are
+    ``axes`` (the biased variance, :math:`1/m`, as in notes eq. (9')).  Given, they are
     used as constants (batch normalisation at inference).
 
     Parameters
@@ -154,12 +154,12 @@ def normalize(x, axes, eps=1e-5, mean=None, var=None):
         mean, var = mean.astype(x.dtype), var.astype(x.dtype)
         centered = x - mean
     else:
-        # eqs. (8) and (9): the mean and the (biased) variance over axes
+        # eqs. (8') and (9'): the mean and the (biased) variance over axes
         mean = x.mean(axis=axes, keepdims=True)
         centered = x - mean
         var = np.mean(np.square(centered), axis=axes, keepdims=True)
     inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
-    # eq. (11), in place: one temporary of x's size, not two
+    # eq. (11'), in place: one temporary of x's size, not two
     x_hat = centered
     x_hat *= inv_std
     return x_hat, NormalizeCache(x_hat, mean, var, inv_std, axes, fixed)

@@ -91,7 +91,8 @@ class AlexNet(Sequential):
         num_classes, rng = _check_alexnet_args(num_classes, rng)
 
         def conv(cin, cout, k, stride=1, padding=0):
-            return Conv2d(cin, cout, k, stride=stride, padding=padding, rng=rng, dtype=dtype)
+            return Conv2d(cin, cout, k, stride=stride, padding=padding,
+                          rng=rng, dtype=dtype)
 
         super().__init__({
             "conv1": conv(3, 96, 11, stride=4),
@@ -116,7 +117,8 @@ class AlexNet(Sequential):
             "fc7": Linear(4096, 4096, rng=rng, dtype=dtype),
             "relu7": ReLU(),
             "drop7": Dropout(0.5, rng=np.random.default_rng(rng.integers(2**63))),
-            "fc8": Linear(4096, num_classes, weight_init="xavier_normal", rng=rng, dtype=dtype),
+            "fc8": Linear(4096, num_classes, weight_init="xavier_normal",
+                          rng=rng, dtype=dtype),
         })
         self.num_classes = num_classes
 

@@ -264,7 +264,8 @@ class AuxiliaryClassifier(Sequential):
             "flatten": Flatten(),
             "fc1": Linear(128 * 4 * 4, 1024, rng=rng, dtype=dtype),
             "relu": ReLU(),
-            "dropout": Dropout(0.7, rng=np.random.default_rng(rng.integers(2**63))),
+            "dropout": Dropout(
+                0.7, rng=np.random.default_rng(rng.integers(2**63))),
             "fc2": Linear(1024, num_classes, weight_init=classifier_init, rng=rng,
                           dtype=dtype),
         })

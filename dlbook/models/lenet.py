@@ -54,8 +54,8 @@ def _pooling_layer(kind):
 
 
 def _conv_layer(in_channels, out_channels, weight_init, rng, dtype):
-    return Conv2d(in_channels, out_channels, 5, weight_init=weight_init, rng=rng,
-                  dtype=dtype)
+    return Conv2d(in_channels, out_channels, 5, weight_init=weight_init,
+                  rng=rng, dtype=dtype)
 
 
 class LeNet5(Sequential):
@@ -164,8 +164,9 @@ def cosine_learning_rate(epoch, epochs, lr):
     return 0.5 * lr * (1.0 + math.cos(math.pi * epoch / epochs))
 
 
-def train_lenet_on_digits(seed=0, epochs=30, batch_size=32, lr=2e-3, max_shift=2,
-                          activation="relu", pooling="max", progress=None):
+def train_lenet_on_digits(seed=0, epochs=30, batch_size=32, lr=2e-3,
+                          max_shift=2, activation="relu", pooling="max",
+                          progress=None):
     """Train :class:`LeNet5` on the shipped 32×32 digits; return ``(model, history)``.
 
     Adam with a cosine-decaying learning rate (:func:`cosine_learning_rate`) on
@@ -217,6 +218,6 @@ def train_lenet_on_digits(seed=0, epochs=30, batch_size=32, lr=2e-3, max_shift=2
 
     history = fit(model, SoftmaxCrossEntropy(), optimizer, X_train, y_train,
                   epochs=epochs, batch_size=batch_size, rng=rng,
-                  validation=(X_test, y_test), transform=shift, progress=progress,
-                  on_epoch_end=anneal)
+                  validation=(X_test, y_test), transform=shift,
+                  progress=progress, on_epoch_end=anneal)
     return model.eval(), history

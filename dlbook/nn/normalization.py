@@ -2,7 +2,7 @@ r"""Batch, layer, instance and group normalisation (notes 1.1.3, Figs. 3–6).
 
 Every layer here is the same three steps: view the input so that the values sharing
 one mean and variance lie along some axes, call :func:`dlbook.functional.normalize`
-over those axes (notes eqs. (8)–(11)), then scale and shift,
+over those axes (notes eqs. (8'), (9'), (11')), then scale and shift,
 :math:`y = \gamma\hat{x} + \beta` (notes eq. (12)).  Only the axes differ:
 
 =================  ====================================  =======================
@@ -154,7 +154,7 @@ class _BatchNorm(_Normalization):
     def forward(self, x):
         axes = (0,) + tuple(range(2, x.ndim))    # every axis but the channels
         if self.training:
-            # the statistics of this batch, eqs. (8)-(9)
+            # the statistics of this batch, eqs. (8')-(9')
             x_hat, self._cache = F.normalize(x, axes, self.eps)
             self._update_running_stats(self._cache)
         else:
@@ -182,7 +182,7 @@ class _BatchNorm(_Normalization):
 
 
 class BatchNorm1d(_BatchNorm):
-    r"""Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs (notes eqs. (8)–(12)).
+    r"""Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs (notes eqs. (8')–(12)).
 
     Training mode normalises each feature ``c`` with the mean and (biased) variance of
     the mini-batch, :math:`\mu_{\mathcal{B},c}` and :math:`\sigma^2_{\mathcal{B},c}`,

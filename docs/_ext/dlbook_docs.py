@@ -160,7 +160,7 @@ def strip_docstrings(source):
 
 
 class CodeInclude(LiteralInclude):
-    """``literalinclude`` that, with ``:pyobject:``, leaves out docstrings.
+    """``literalinclude`` that, with ``:pyobject:``, leaves out docstrings and dedents.
 
     The docstring (and its doctested example) is shown in the API reference; a
     concept page shows the code beside its equation. ``:docstring:`` keeps it.
@@ -169,6 +169,9 @@ class CodeInclude(LiteralInclude):
     option_spec = {**LiteralInclude.option_spec, "docstring": directives.flag}
 
     def run(self):
+        if "pyobject" in self.options:
+            # A method is shown flush left, as if it were a function (full width for code).
+            self.options.setdefault("dedent", None)
         result = super().run()
         if "pyobject" not in self.options or "docstring" in self.options:
             return result
