@@ -59,13 +59,18 @@ class Workspace:
         return kept[:size].reshape(shape)
 
 
+def _pointwise(W, stride, padding):
+    """A 1x1 convolution with stride 1 and no padding: no im2col needed."""
+    return W.shape[2:] == stride == (1, 1) and padding == (0, 0)
+
+
 def conv2d_forward(x, W, b, stride, padding, out_hw, workspace, keep):
     """``(u, cache)``: eq. (29) for a batch, and what backward needs."""
     n = x.shape[0]
     c_out, c, kh, kw = W.shape
     oh, ow = out_hw
     w2 = W.reshape(c_out, -1)
-    if (kh, kw) == stride == (1, 1) and padding == (0, 0):
+    if _pointwise(W, stride, padding):
         x3 = x.reshape(n, c, oh * ow)       # 1x1: x is its own columns
         u = np.matmul(w2, x3)               # (N, C_out, OH*OW)
         if b is not None:
@@ -88,7 +93,7 @@ def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
     n = x_shape[0]
     c_out, _, kh, kw = W.shape
     w2 = W.reshape(c_out, -1)
-    if (kh, kw) == stride == (1, 1) and padding == (0, 0):
+    if _pointwise(W, stride, padding):
         d3 = dout.astype(w2.dtype, copy=False).reshape(n, c_out, -1)
         x3 = cols                           # 1x1: x as (N, C, H*W)
         dW = np.matmul(d3, x3.transpose(0, 2, 1)).sum(axis=0)

@@ -8,7 +8,7 @@ from dlbook._checks import (check_array, check_channels, check_dtype, check_int,
                             check_same_dtype)
 from dlbook._engine import conv as engine
 from dlbook._random import as_generator
-from dlbook.functional.conv import CONV_ROUNDINGS, conv_output_size
+from dlbook.functional.conv import CONV_ROUNDINGS, output_hw
 from dlbook.init import get_initializer, zeros
 from dlbook.nn.module import Module, Parameter
 
@@ -98,9 +98,8 @@ class Conv2d(Module):
 
     def output_shape(self, x_shape):
         """``(N, out_channels, OH, OW)`` for an input of shape ``x_shape`` (eq. (30))."""
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        oh = conv_output_size(x_shape[2], kh, sh, ph, self.rounding, owner="Conv2d", dim="height")
-        ow = conv_output_size(x_shape[3], kw, sw, pw, self.rounding, owner="Conv2d", dim="width")
+        oh, ow = output_hw(x_shape, self.kernel_size, self.stride, self.padding,
+                           self.rounding, owner="Conv2d")
         return (x_shape[0], self.out_channels, oh, ow)
 
     def _check_input(self, x):
