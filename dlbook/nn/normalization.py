@@ -138,10 +138,7 @@ class _BatchNorm(_Normalization):
 
     def _check_shape(self, x):
         owner = type(self).__name__
-        if x.ndim not in self._ndims:
-            want = " or ".join(str(d) for d in self._ndims)
-            raise ValueError(f"{owner}: argument 'x' must have {want} dimensions "
-                             f"{self._layout}, got {x.ndim} (shape {x.shape})")
+        check_array(x, "x", ndim=self._ndims, layout=self._layout, owner=owner, finite=False)
         check_channels(x, self.num_features, owner=owner,
                        wanted=f"the layer expects num_features={self.num_features}")
         per_channel = x.size // x.shape[1]
