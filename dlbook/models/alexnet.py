@@ -22,6 +22,7 @@ from dlbook.nn import (
     MaxPool2d,
     ReLU,
     Sequential,
+    child_generator,
 )
 
 INPUT_SIZE = 227
@@ -113,10 +114,10 @@ class AlexNet(Sequential):
             "flatten": Flatten(),
             "fc6": Linear(256 * 6 * 6, 4096, rng=rng, dtype=dtype),
             "relu6": ReLU(),
-            "drop6": Dropout(0.5, rng=np.random.default_rng(rng.integers(2**63))),
+            "drop6": Dropout(0.5, rng=child_generator(rng)),
             "fc7": Linear(4096, 4096, rng=rng, dtype=dtype),
             "relu7": ReLU(),
-            "drop7": Dropout(0.5, rng=np.random.default_rng(rng.integers(2**63))),
+            "drop7": Dropout(0.5, rng=child_generator(rng)),
             "fc8": Linear(4096, num_classes, weight_init="xavier_normal",
                           rng=rng, dtype=dtype),
         })

@@ -25,6 +25,7 @@ from dlbook.nn import (
     ReLU,
     Sequential,
     SoftmaxCrossEntropy,
+    child_generator,
 )
 
 # Table 1 of Szegedy et al. (2015): input channels, then
@@ -264,8 +265,7 @@ class AuxiliaryClassifier(Sequential):
             "flatten": Flatten(),
             "fc1": Linear(128 * 4 * 4, 1024, rng=rng, dtype=dtype),
             "relu": ReLU(),
-            "dropout": Dropout(
-                0.7, rng=np.random.default_rng(rng.integers(2**63))),
+            "dropout": Dropout(0.7, rng=child_generator(rng)),
             "fc2": Linear(1024, num_classes, weight_init=classifier_init, rng=rng,
                           dtype=dtype),
         })
@@ -387,7 +387,7 @@ class GoogLeNet(Module):
         for name in ("inception5a", "inception5b"):
             setattr(self, name, InceptionModule(*INCEPTION_TABLE[name], rng=rng, dtype=dtype))
         self.avgpool = GlobalAvgPool2d()
-        self.dropout = Dropout(0.4, rng=np.random.default_rng(rng.integers(2**63)))
+        self.dropout = Dropout(0.4, rng=child_generator(rng))
         self.fc = Linear(1024, self.num_classes, weight_init=classifier_init, rng=rng,
                          dtype=dtype)
         if aux_logits:

@@ -2,7 +2,7 @@
 
 from dlbook.nn.activations import LeakyReLU, ReLU, Sigmoid, Swish, Tanh
 from dlbook.nn.conv import Conv2d
-from dlbook.nn.dropout import Dropout
+from dlbook.nn.dropout import Dropout, child_generator
 from dlbook.nn.linear import Flatten, Linear
 from dlbook.nn.losses import SoftmaxCrossEntropy
 from dlbook.nn.lrn import LocalResponseNorm
@@ -23,6 +23,7 @@ __all__ = [
     "InstanceNorm2d",
     "LayerNorm",
     "Dropout",
+    "child_generator",
     "Flatten",
     "LeakyReLU",
     "Linear",

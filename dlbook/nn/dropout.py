@@ -65,3 +65,30 @@ class Dropout(Module):
         mask = self.cached(self._mask)
         self._mask = None
         return dout * mask
+
+
+def child_generator(rng):
+    """A generator of its own, seeded from ``rng``: one per dropout layer of a model.
+
+    A model draws its weights from one ``rng``; giving each dropout layer a stream of
+    its own keeps the masks of one layer from shifting when another layer changes.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The model's generator; one number is drawn from it.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbook.nn import child_generator
+    >>> a = child_generator(np.random.default_rng(0))
+    >>> b = child_generator(np.random.default_rng(0))
+    >>> bool(a.integers(1000) == b.integers(1000))    # same parent seed, same stream
+    True
+    """
+    return np.random.default_rng(rng.integers(2**63))
