@@ -22,13 +22,14 @@ MIN_STAMP := $(MIN_VENV)/.installed-stamp
 # Each build folder keeps its own notebook-execution cache.
 export DLBOOK_JUPYTER_CACHE := $(abspath $(BUILDDIR))/.jupyter_cache
 
-.PHONY: help html doctest test test-unit test-min test-site serve bench clean venv constraints
+.PHONY: help html doctest test test-unit test-min test-site serve bench clean venv constraints gettext
 
 help:
 	@echo "make html     build the site into $(BUILDDIR)/html (every page executed)"
 	@echo "make test     unit tests + docstring examples, page doctests, strict site build, browser checks"
 	@echo "make doctest  run every {doctest} block of every page"
 	@echo "make test-min the unit tests against the lowest versions pyproject.toml declares"
+	@echo "make gettext  refresh the translation catalogues docs/locale/ja/LC_MESSAGES/*.po"
 	@echo "make constraints  write docs/constraints.txt (the docs build's exact versions) from .venv"
 	@echo "make serve    serve $(BUILDDIR)/html on http://localhost:$(PORT)"
 	@echo "make bench    speed measurements and the site build time, written to benchmarks/results.json"
@@ -66,6 +67,12 @@ $(MIN_STAMP): pyproject.toml .ci/floors.py
 test-min: $(STAMP) $(MIN_STAMP)
 	$(MIN_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|matplotlib|pytest|hypothesis|pyyaml)=='
 	$(MIN_VENV)/bin/python -m pytest -n 2 --ignore=tests/site --ignore=tests/pytorch
+
+# Catalogue templates come from the sources alone (no notebook is executed); sphinx-intl
+# then merges them into the committed .po files (a changed message becomes fuzzy).
+gettext: $(STAMP)
+	DLBOOK_NB_EXECUTION=off $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
+	$(VENV)/bin/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l ja -w 0
 
 constraints: $(STAMP)
 	$(PY) .ci/constraints.py > docs/constraints.txt

@@ -27,6 +27,13 @@ release = dlbook.__version__
 version = release
 language = "en"
 
+# -- translations (docs/locale/<lang>/LC_MESSAGES/<page>.po; refresh with `make gettext`)
+# locale_dirs is resolved against the source folder docs/, not this file's folder.
+locale_dirs = ["locale"]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = True
+
 # Where the site is published: Read the Docs says so in READTHEDOCS_CANONICAL_URL, the
 # GitHub Pages workflow in DLBOOK_SITE_URL; a local build is served by `make serve`.
 html_baseurl = (os.environ.get("READTHEDOCS_CANONICAL_URL")
@@ -50,6 +57,7 @@ extensions = [
     "dlbook_docs",
     "dlbook_japanese",
     "dlbook_site",
+    "dlbook_gettext",
 ]
 
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_data", "_ext", "_intersphinx", "README.md"]
