@@ -6,28 +6,38 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed-stamp
 BUILDDIR  ?= _build
-SPHINX    := $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees
+# Two editions from one source: English at $(BUILDDIR)/html, Japanese at $(BUILDDIR)/html/ja
+# (`-D language=ja`, texts from docs/locale/ja).  Each edition keeps its own doctrees
+# (the same folders Read the Docs uses: _build/doctrees/<language>) and its own
+# notebook-execution cache, so each is rebuilt incrementally on its own.
+SPHINX    := $(PY) -m sphinx -c .
 STRICT    := -W --keep-going -n
+EDITIONS  := en ja
+OUT_en    := $(BUILDDIR)/html
+OUT_ja    := $(BUILDDIR)/html/ja
 PORT      ?= 8000
 # Notebook kernels start "python" from PATH: make it the project's.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 # The book's matrices are small: one BLAS thread per process beats threads that fight
 # over two cores (measured 30x on a loaded machine). conf.py sets the same defaults for
 # a bare sphinx-build; `make bench` keeps the library's default.
-html doctest test-unit test-min test-site: export OPENBLAS_NUM_THREADS := 1
-html doctest test-unit test-min test-site: export OMP_NUM_THREADS := 1
+THREADED  := html html-en html-ja doctest doctest-en doctest-ja test-unit test-min test-site
+$(THREADED): export OPENBLAS_NUM_THREADS := 1
+$(THREADED): export OMP_NUM_THREADS := 1
 # The lowest declared versions (pyproject's ">=" floors), in a venv of their own.
 MIN_VENV  := .venv-min
 MIN_STAMP := $(MIN_VENV)/.installed-stamp
-# Each build folder keeps its own notebook-execution cache.
-export DLBOOK_JUPYTER_CACHE := $(abspath $(BUILDDIR))/.jupyter_cache
+# Each build folder keeps its own notebook-execution cache, one per edition (the cache
+# keys on code only, and the Japanese edition's figures are drawn in Japanese).
+CACHE_en  := $(abspath $(BUILDDIR))/.jupyter_cache
+CACHE_ja  := $(abspath $(BUILDDIR))/.jupyter_cache-ja
 
-.PHONY: help html doctest test test-unit test-min test-site serve bench clean venv constraints gettext
+.PHONY: help html html-en html-ja doctest doctest-en doctest-ja test test-unit test-min test-site serve bench clean venv constraints gettext
 
 help:
-	@echo "make html     build the site into $(BUILDDIR)/html (every page executed)"
+	@echo "make html     build the site: English at $(BUILDDIR)/html, Japanese at $(BUILDDIR)/html/ja (every page executed)"
 	@echo "make test     unit tests + docstring examples, page doctests, strict site build, browser checks"
-	@echo "make doctest  run every {doctest} block of every page"
+	@echo "make doctest  run every {doctest} block of every page, in both editions"
 	@echo "make test-min the unit tests against the lowest versions pyproject.toml declares"
 	@echo "make gettext  refresh the translation catalogues docs/locale/ja/LC_MESSAGES/*.po"
 	@echo "make constraints  write docs/constraints.txt (the docs build's exact versions) from .venv"
@@ -44,12 +54,22 @@ $(STAMP): pyproject.toml docs/constraints.txt
 	    --constraint docs/constraints.txt -e '.[docs,test]'
 	touch $(STAMP)
 
+# The two editions build side by side (one process each, on two cores); each one's
+# output is printed when it has finished.
 html: $(STAMP)
-	$(SPHINX) -b html $(STRICT) docs $(BUILDDIR)/html
-	@echo "Site built: open $(BUILDDIR)/html/index.html or run 'make serve'"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target html-en html-ja
+	@echo "Site built: open $(BUILDDIR)/html/index.html (日本語: $(BUILDDIR)/html/ja/index.html) or run 'make serve'"
+
+html-en html-ja: html-%: $(STAMP)
+	DLBOOK_JUPYTER_CACHE=$(CACHE_$*) $(SPHINX) -b html -d $(BUILDDIR)/doctrees/$* \
+	    -D language=$* $(STRICT) docs $(OUT_$*)
 
 doctest: $(STAMP)
-	$(SPHINX) -b doctest $(STRICT) docs $(BUILDDIR)/doctest
+	@$(MAKE) --no-print-directory -j2 --output-sync=target doctest-en doctest-ja
+
+doctest-en doctest-ja: doctest-%: $(STAMP)
+	DLBOOK_JUPYTER_CACHE=$(CACHE_$*) $(SPHINX) -b doctest -d $(BUILDDIR)/doctrees/$* \
+	    -D language=$* $(STRICT) docs $(BUILDDIR)/doctest/$*
 
 test-unit: $(STAMP)
 	$(PY) -m pytest -n 2 --ignore=tests/site
@@ -71,7 +91,7 @@ test-min: $(STAMP) $(MIN_STAMP)
 # Catalogue templates come from the sources alone (no notebook is executed); sphinx-intl
 # then merges them into the committed .po files (a changed message becomes fuzzy).
 gettext: $(STAMP)
-	DLBOOK_NB_EXECUTION=off $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
+	DLBOOK_NB_EXECUTION=off $(SPHINX) -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
 	$(VENV)/bin/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l ja -w 0
 
 constraints: $(STAMP)
@@ -81,6 +101,7 @@ constraints: $(STAMP)
 # "-p no:doctest" cannot be used: pyproject's doctest options would then be unknown.
 test-site: $(STAMP)
 	DLBOOK_SITE_DIR=$(abspath $(BUILDDIR))/html DLBOOK_SCREENSHOT_DIR=$(abspath $(BUILDDIR))/screenshots \
+	DLBOOK_JUPYTER_CACHE=$(CACHE_en) DLBOOK_JUPYTER_CACHE_JA=$(CACHE_ja) \
 	SE_OFFLINE=true $(PY) -m pytest tests/site --durations=5
 
 test: test-unit test-min doctest html test-site

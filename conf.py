@@ -36,6 +36,8 @@ gettext_location = True
 
 # Where the site is published: Read the Docs says so in READTHEDOCS_CANONICAL_URL, the
 # GitHub Pages workflow in DLBOOK_SITE_URL; a local build is served by `make serve`.
+# The Japanese edition lives under ja/ of it: dlbook_editions sets html_baseurl and
+# ogp_site_url per edition once the language (-D language=ja) is known.
 html_baseurl = (os.environ.get("READTHEDOCS_CANONICAL_URL")
                 or os.environ.get("DLBOOK_SITE_URL")
                 or "http://localhost:8000/")
@@ -58,6 +60,7 @@ extensions = [
     "dlbook_japanese",
     "dlbook_site",
     "dlbook_gettext",
+    "dlbook_editions",
 ]
 
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_data", "_ext", "_intersphinx", "README.md"]
@@ -124,7 +127,10 @@ html_css_files = ["dlbook.css"]
 html_js_files = ["dlbook.js"]
 html_logo = "docs/_static/logo.svg"
 html_favicon = "docs/_static/favicon.svg"
+# The language switch (docs/_templates/language-switch.html) sits in every page's header.
+templates_path = ["docs/_templates"]
 html_theme_options = {
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
     "use_download_button": True,
     "use_fullscreen_button": True,
     "show_toc_level": 2,

@@ -10,8 +10,8 @@
   words), and a query splitter that looks a longer Japanese query up by its
   overlapping 4-character pieces.  English words are stemmed as before.
 
-A Japanese edition (``-D language=ja``) keeps Sphinx's own Japanese search and its
-``<html lang="ja">``; the spans are then redundant but harmless.
+A Japanese edition (``-D language=ja``) keeps Sphinx's own Japanese search, and its
+``<html lang="ja">`` covers every run: the writer adds no spans there.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ class JapaneseMarkupTranslator(HTML5Translator):
 
     def visit_Text(self, node):
         text = node.astext()
-        if self.protect_literal_text or self.in_mailto or not JAPANESE_RUN.search(text):
+        if (self.config.language == "ja" or self.protect_literal_text or self.in_mailto
+                or not JAPANESE_RUN.search(text)):
             super().visit_Text(node)
             return
         for piece, is_japanese in japanese_runs(text):

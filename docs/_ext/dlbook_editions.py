@@ -1,0 +1,160 @@
+"""Two editions of one book: English and Japanese, each page linked to its twin.
+
+The English edition (``language = "en"``) is published at the site's address, the
+Japanese one (``-D language=ja``) under ``ja/`` of it: ``make html`` writes
+``_build/html/`` and ``_build/html/ja/``.  On Read the Docs the two editions are two
+projects, the Japanese one a translation project (language ``ja``) of the English
+one; Read the Docs serves them at ``<domain>/en/<version>/`` and
+``<domain>/ja/<version>/`` and gives each build its own address in
+``READTHEDOCS_CANONICAL_URL``.
+
+This extension
+
+- sets ``html_baseurl`` (canonical links, sitemap) and ``ogp_site_url`` to the
+  edition's own address;
+- gives every page's template ``dlbook_editions``: for each edition its language,
+  name, absolute URL of this page and a link *relative to this page*, computed at
+  build time (so the language switch works from ``file://`` as well as from a
+  server), and writes ``<link rel="alternate" hreflang>`` for every edition into
+  ``<head>``;
+- keeps the executed notebooks of a nested edition (``_build/html/ja``) out of the
+  other edition's folder (myst-nb writes them next to the output folder).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markupsafe import escape
+
+# language -> (the edition's name in its own language, its folder under the site's
+# address for a local or GitHub Pages build)
+EDITIONS = {"en": ("English", ""), "ja": ("日本語", "ja/")}
+# The switch's words, in the language of the page they are on.
+UI = {
+    "en": {"label": "Language", "title": "Read this page in {name}"},
+    "ja": {"label": "言語", "title": "このページを{name}で読む"},
+}
+NAME_IN = {("en", "ja"): "Japanese", ("ja", "en"): "英語"}
+DEFAULT = "en"
+LOCAL_SITE = "http://localhost:8000/"
+
+
+def _slash(url):
+    return url if url.endswith("/") else url + "/"
+
+
+def edition_bases(language, environ=None):
+    """The address of each edition's root, as the build for ``language`` sees them.
+
+    On Read the Docs (``READTHEDOCS_CANONICAL_URL`` set) this build's address is
+    given and ends in ``/<language>/<version>/``; the other editions are the same
+    address with the language swapped.  Elsewhere the site's address is
+    ``DLBOOK_SITE_URL`` (default ``http://localhost:8000/``) with the English
+    edition at its root and the others in their folders.
+
+    Examples
+    --------
+    >>> bases = edition_bases("ja", {"DLBOOK_SITE_URL": "https://x.github.io/dlbook"})
+    >>> bases["en"], bases["ja"]
+    ('https://x.github.io/dlbook/', 'https://x.github.io/dlbook/ja/')
+    >>> rtd = {"READTHEDOCS_CANONICAL_URL": "https://dlbook.readthedocs.io/ja/latest/",
+    ...        "READTHEDOCS_LANGUAGE": "ja"}
+    >>> edition_bases("ja", rtd)["en"]
+    'https://dlbook.readthedocs.io/en/latest/'
+    """
+    environ = os.environ if environ is None else environ
+    canonical = environ.get("READTHEDOCS_CANONICAL_URL")
+    if canonical:
+        canonical = _slash(canonical)
+        parts = urlsplit(canonical)
+        segments = parts.path.split("/")
+        here = environ.get("READTHEDOCS_LANGUAGE", language)
+        if here in segments:
+            index = segments.index(here)
+            bases = {}
+            for lang in EDITIONS:
+                swapped = segments[:index] + [lang] + segments[index + 1:]
+                bases[lang] = parts._replace(path="/".join(swapped)).geturl()
+            bases[language] = canonical
+            return bases
+        # An address without a language segment: only this edition is known there.
+        return {lang: canonical if lang == language else None for lang in EDITIONS}
+    site = _slash(environ.get("DLBOOK_SITE_URL") or LOCAL_SITE)
+    return {lang: site + folder for lang, (_, folder) in EDITIONS.items()}
+
+
+def relative_link(from_url, to_url):
+    """``to_url`` as a link written in the page at ``from_url`` (relative if same host).
+
+    >>> relative_link("http://h/part1/a.html", "http://h/ja/part1/a.html")
+    '../ja/part1/a.html'
+    >>> relative_link("http://h/ja/index.html", "http://h/index.html")
+    '../index.html'
+    >>> relative_link("https://a.io/en/latest/x.html", "https://b.io/ja/latest/x.html")
+    'https://b.io/ja/latest/x.html'
+    """
+    here, there = urlsplit(from_url), urlsplit(to_url)
+    if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+        return to_url
+    start = posixpath.dirname(here.path) or "/"
+    return posixpath.relpath(there.path, start) + (f"#{there.fragment}" if there.fragment else "")
+
+
+def _language(app):
+    return (app.config.language or DEFAULT).split("_")[0]
+
+
+def _set_addresses(app, config):
+    language = _language(app)
+    base = edition_bases(language).get(language)
+    if base:
+        config.html_baseurl = base
+        config.ogp_site_url = base
+
+
+def _keep_notebooks_outside_the_other_edition(app):
+    """myst-nb writes executed notebooks to ``<outdir>/../jupyter_execute``: for the
+    Japanese edition at ``_build/html/ja`` that would be inside the English site, so
+    they go into the edition's doctrees folder (never published) instead."""
+    config = getattr(app.env, "mystnb_config", None)
+    if config is None or _language(app) == DEFAULT:
+        return
+    folder = Path(app.doctreedir) / "jupyter_execute"
+    app.env.mystnb_config = config.copy(output_folder=str(folder.resolve()))
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    if app.builder.format != "html":
+        return
+    language = _language(app)
+    bases = edition_bases(language)
+    target = app.builder.get_target_uri(pagename)
+    here = bases[language] + target if bases.get(language) else None
+    editions = []
+    for lang, (name, _) in EDITIONS.items():
+        if not bases.get(lang):
+            continue
+        url = bases[lang] + target
+        editions.append({"language": lang, "name": name, "url": url, "current": lang == language,
+                         "href": relative_link(here, url) if here else url})
+    for e in editions:
+        e["title"] = UI[language]["title"].format(name=NAME_IN.get((language, e["language"]), e["name"]))
+    context["dlbook_editions"] = editions
+    context["dlbook_switch_label"] = UI[language]["label"]
+    context["dlbook_language"] = language
+    links = "".join(f'<link rel="alternate" hreflang="{e["language"]}" href="{escape(e["url"])}" />\n'
+                    for e in editions)
+    if editions and bases.get(DEFAULT):
+        links += f'<link rel="alternate" hreflang="x-default" href="{escape(bases[DEFAULT] + target)}" />\n'
+    context["metatags"] = context.get("metatags", "") + links
+
+
+def setup(app):
+    app.connect("config-inited", _set_addresses, priority=900)
+    app.connect("builder-inited", _keep_notebooks_outside_the_other_edition, priority=900)
+    app.connect("html-page-context", _page_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
