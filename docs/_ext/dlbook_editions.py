@@ -17,12 +17,14 @@ This extension
   build time (so the language switch works from ``file://`` as well as from a
   server), and writes ``<link rel="alternate" hreflang>`` for every edition into
   ``<head>``;
+- installs the Japanese edition's search (``dlbook_search_ja``);
 - keeps the executed notebooks of a nested edition (``_build/html/ja``) out of the
   other edition's folder (myst-nb writes them next to the output folder).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from pathlib import Path
@@ -39,6 +41,18 @@ UI = {
     "ja": {"label": "言語", "title": "このページを{name}で読む"},
 }
 NAME_IN = {("en", "ja"): "Japanese", ("ja", "en"): "英語"}
+# Sphinx's Japanese catalogue translates the search page's "Search finished, found N
+# pages ..." as an empty string, so the Japanese search page said nothing when it had
+# finished.  One form serves every count (Japanese has no plural); the search page
+# puts the count in place of ${resultCount}.
+SEARCH_FINISHED_JA = "検索が終わりました。${resultCount} ページが見つかりました。"
+_FIX_SEARCH_SUMMARY = """
+(function () {
+  var said = [%(text)s];
+  Documentation.TRANSLATIONS["Search finished, found one page matching the search query."] = said;
+  Documentation.TRANSLATIONS["Search finished, found ${resultCount} pages matching the search query."] = said;
+})();
+"""
 DEFAULT = "en"
 LOCAL_SITE = "http://localhost:8000/"
 
@@ -127,6 +141,12 @@ def _keep_notebooks_outside_the_other_edition(app):
     app.env.mystnb_config = config.copy(output_folder=str(folder.resolve()))
 
 
+def _search_summary(app):
+    if app.builder.format == "html" and _language(app) == "ja":
+        text = json.dumps(SEARCH_FINISHED_JA, ensure_ascii=False)
+        app.add_js_file(None, body=_FIX_SEARCH_SUMMARY % {"text": text}, priority=900)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     if app.builder.format != "html":
         return
@@ -154,7 +174,9 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.setup_extension("dlbook_search_ja")
     app.connect("config-inited", _set_addresses, priority=900)
     app.connect("builder-inited", _keep_notebooks_outside_the_other_edition, priority=900)
+    app.connect("builder-inited", _search_summary)
     app.connect("html-page-context", _page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

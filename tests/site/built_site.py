@@ -11,6 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DLBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("DLBOOK_CHROMEDRIVER", "/usr/bin/chromedriver")
 ENABLE = "install them with: apt-get install chromium chromium-driver"
+# The editions of the book and their folders in the built site: the English edition at
+# its root, the Japanese one under ja/ (``make html`` builds both).
+EDITIONS = {"en": "", "ja": "ja/"}
 
 
 def site_dir() -> Path:
@@ -24,32 +27,50 @@ def screenshot_dir() -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
-def html_pages(include: tuple[str, ...] = ()) -> list[str]:
-    """Every page of the site as a path relative to its root, e.g. ``part1/activations.html``.
+def edition_dir(edition: str = "en") -> Path:
+    """The root folder of one edition of the built site."""
+    return site_dir() / EDITIONS[edition]
+
+
+def html_pages(include: tuple[str, ...] = (), edition: str = "en") -> list[str]:
+    """Every page of one edition as a path relative to its root, e.g. ``part1/activations.html``.
 
     Folders whose names start with ``_`` (static files, sources, ``_modules/``) are left
-    out unless named in ``include``.
+    out unless named in ``include``; so are the other editions' folders.
     """
-    root = site_dir()
+    root = edition_dir(edition)
     if not (root / "index.html").is_file():
         return []
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html")
-                  if not any(part.startswith("_") and part not in include
-                             for part in p.relative_to(root).parts))
+    nested = {folder.rstrip("/") for folder in EDITIONS.values() if folder}
+    pages = []
+    for path in root.rglob("*.html"):
+        parts = path.relative_to(root).parts
+        if parts[0] in nested or any(p.startswith("_") and p not in include for p in parts):
+            continue
+        pages.append(path.relative_to(root).as_posix())
+    return sorted(pages)
+
+
+def edition_pages(include: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """``(edition, page)`` for every page of every built edition."""
+    return [(edition, page) for edition in EDITIONS for page in html_pages(include, edition)]
 
 
 def search_results(browser, base_url: str, query: str, timeout: float = 20) -> list[str]:
-    """Links (``href``) the site search lists for ``query``, once the search has finished."""
+    """Links (``href``) the site search lists for ``query``, once the search has finished.
+
+    The search writes its summary (in the page's language) when it has listed every
+    result.
+    """
     browser.get(f"{base_url}search.html?q={quote(query)}")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        hrefs = browser.execute_script(
-            "return Array.from(document.querySelectorAll('#search-results ul.search li a'))"
-            ".map((a) => a.getAttribute('href'));")
         summary = browser.execute_script(
             "const s = document.querySelector('#search-results .search-summary');"
             "return s ? s.textContent : '';")
-        if hrefs or "did not match" in summary:
-            return hrefs
+        if summary.strip():
+            return browser.execute_script(
+                "return Array.from(document.querySelectorAll('#search-results ul.search li a'))"
+                ".map((a) => a.getAttribute('href'));")
         time.sleep(0.1)
     raise AssertionError(f"the search for {query!r} did not finish in {timeout} s")

@@ -6,6 +6,10 @@ MathJax is let finish, and axe runs every WCAG 2 A/AA rule with the theme light,
 the colour rules again with it dark (the theme keys its colours on ``data-theme``, so
 no reload is needed).  The pages whose names start
 with ``_`` are left out but ``_modules/`` ([source] links), which readers do open.
+
+Both editions are checked (English at the site's root, Japanese under ``ja/``), each
+in a few interleaved slices of its pages, so that ``pytest -n 2`` (``make test-site``)
+spreads them over two browsers.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ import time
 
 import pytest
 
-from built_site import html_pages, site_dir
+from built_site import EDITIONS, html_pages, site_dir
 
 pytest.importorskip("selenium_axe_python", reason="pip install -e '.[test]'")
 
-PAGES = html_pages(include=("_modules",))
+PAGES = {edition: html_pages(include=("_modules",), edition=edition) for edition in EDITIONS}
+SLICES = 3
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # The rules whose outcome depends on colours: all that the dark-mode pass needs to run
 # again (the others see the same DOM in both modes).
@@ -67,13 +72,17 @@ def axe_script():
         encoding="utf8")
 
 
-def test_every_page_is_accessible_in_light_and_dark_mode(browser, server, axe_script):
-    if not PAGES:
-        pytest.skip(f"no built site at {site_dir()} (run 'make html' first)")
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("part", range(SLICES))
+def test_every_page_is_accessible_in_light_and_dark_mode(browser, server, axe_script,
+                                                        edition, part):
+    if not PAGES[edition]:
+        pytest.skip(f"no {edition} edition at {site_dir()} (run 'make html' first)")
+    pages = PAGES[edition][part::SLICES]
     start = time.monotonic()
     failures, checked = [], 0
-    for page in PAGES:
-        browser.get(server + page)
+    for page in pages:
+        browser.get(server + EDITIONS[edition] + page)
         browser.execute_async_script(WAIT_FOR_MATHJAX)
         browser.execute_script(axe_script)
         for mode, rules in (("light", {"type": "tag", "values": TAGS}),
@@ -84,10 +93,11 @@ def test_every_page_is_accessible_in_light_and_dark_mode(browser, server, axe_sc
             checked += 1
             for v in violations:
                 if v["impact"] in BLOCKING:
-                    failures.append(f"{page} [{mode}] {v['impact']} {v['id']}: {v['help']} "
+                    failures.append(f"{EDITIONS[edition]}{page} [{mode}] {v['impact']} {v['id']}: {v['help']} "
                                     f"({len(v['nodes'])}x) e.g. {json.dumps(v['nodes'][:2])}")
     elapsed = time.monotonic() - start
-    print(f"\naxe-core checked {len(PAGES)} pages in 2 modes ({checked} runs) in {elapsed:.1f} s")
-    assert checked == 2 * len(PAGES)
+    print(f"\naxe-core checked {len(pages)} {edition} pages in 2 modes ({checked} runs) "
+          f"in {elapsed:.1f} s")
+    assert checked == 2 * len(pages)
     assert not failures, f"{len(failures)} serious/critical WCAG 2 A/AA violations:\n" + \
         "\n".join(failures[:40])

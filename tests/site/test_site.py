@@ -1,4 +1,5 @@
-"""The built site in a real browser, offline: every page, every equation, every image.
+"""The built site in a real browser, offline: every page of both editions (English at
+the site's root, Japanese under ``ja/``), every equation, every image.
 
 Run by ``make test-site`` after ``make html``.  Set ``DLBOOK_SITE_DIR`` to test
 another build folder, e.g. ``DLBOOK_SITE_DIR=_build/rel/html``.
@@ -13,9 +14,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from built_site import html_pages, screenshot_dir, search_results, site_dir
+from built_site import (EDITIONS, edition_dir, edition_pages, html_pages, screenshot_dir,
+                        search_results, site_dir)
 
 PAGES = html_pages()
+ALL_PAGES = edition_pages()
 
 WAIT_FOR_MATHJAX = """
 const done = arguments[arguments.length - 1];
@@ -110,20 +113,23 @@ def test_the_browser_cannot_reach_the_network(browser, server):
     assert outcome == "blocked"
 
 
-def test_first_visit_has_no_console_error(browser, server):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_first_visit_has_no_console_error(browser, server, edition):
     """A reader's very first page view (empty localStorage) logs no error."""
-    _load(browser, server + "index.html")
+    if not (edition_dir(edition) / "index.html").is_file():
+        pytest.skip(f"no {edition} edition in the build")
+    _load(browser, server + EDITIONS[edition] + "index.html")
     browser.execute_script("window.localStorage.clear();")
-    _load(browser, server + "index.html")
+    _load(browser, server + EDITIONS[edition] + "index.html")
     assert _severe(browser) == []
 
 
-@pytest.mark.parametrize("page", PAGES or [pytest.param(None, marks=pytest.mark.skip(
-    reason="no built site (run 'make html' first, or set DLBOOK_SITE_DIR)"))])
-def test_page_renders_offline(reader, server, page):
+@pytest.mark.parametrize("edition, page", ALL_PAGES or [pytest.param(
+    None, None, marks=pytest.mark.skip(reason="no built site (run 'make html' first)"))])
+def test_page_renders_offline(reader, server, edition, page):
     """No JavaScript error, every image loaded, every equation typeset by MathJax."""
     browser = reader
-    _load(browser, server + page)
+    _load(browser, server + EDITIONS[edition] + page)
     problems = []
     report = browser.execute_script(MATH_REPORT)
     has_mathjax = browser.execute_script(
@@ -146,7 +152,7 @@ def test_page_renders_offline(reader, server, page):
     severe = _severe(browser)
     if severe:
         problems.append(f"browser errors: {severe[:5]}")
-    assert not problems, f"{page}:\n  " + "\n  ".join(problems)
+    assert not problems, f"{EDITIONS[edition]}{page}:\n  " + "\n  ".join(problems)
 
 
 def test_search_finds_batch_normalization(reader, server, site):
@@ -245,12 +251,16 @@ def test_no_internal_link_is_broken(site):
     assert not broken, f"{len(broken)} broken of {checked} internal links:\n" + "\n".join(broken[:40])
 
 
-def test_every_executed_page_offers_its_notebook(site):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_executed_page_offers_its_notebook(site, edition):
     """Each notebook page can be downloaded as a notebook that holds its executed outputs."""
     import json
 
     from built_site import ROOT
 
+    site = edition_dir(edition)
+    if not (site / "index.html").is_file():
+        pytest.skip(f"no {edition} edition in the build")
     offered = 0
     for source in sorted((ROOT / "docs").rglob("*.md")):
         if "file_format: mystnb" not in source.read_text(encoding="utf8")[:200]:
