@@ -1,0 +1,59 @@
+"""The two-edition machinery of the site (docs/_ext/dlbook_editions.py and
+dlbook_search_ja.py) without building the site: addresses, relative links, the
+Japanese query splitter's model."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+dlbook_editions = pytest.importorskip("dlbook_editions", reason="needs Sphinx (the docs extra)")
+import dlbook_search_ja  # noqa: E402
+
+
+@pytest.mark.parametrize("module", [dlbook_editions, dlbook_search_ja])
+def test_docstring_examples(module):
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
+
+
+@pytest.mark.parametrize("environ, en, ja", [
+    ({}, "http://localhost:8000/", "http://localhost:8000/ja/"),
+    ({"DLBOOK_SITE_URL": "https://u.github.io/dlbook/"},
+     "https://u.github.io/dlbook/", "https://u.github.io/dlbook/ja/"),
+    # Read the Docs, a custom domain, the English project's build
+    ({"READTHEDOCS_CANONICAL_URL": "https://book.example/en/stable/", "READTHEDOCS_LANGUAGE": "en"},
+     "https://book.example/en/stable/", "https://book.example/ja/stable/"),
+    # a project slug that contains the language code is not mistaken for it
+    ({"READTHEDOCS_CANONICAL_URL": "https://en.example/en/latest/", "READTHEDOCS_LANGUAGE": "en"},
+     "https://en.example/en/latest/", "https://en.example/ja/latest/"),
+])
+def test_edition_addresses(environ, en, ja):
+    for language in ("en", "ja"):
+        if "READTHEDOCS_LANGUAGE" in environ and environ["READTHEDOCS_LANGUAGE"] != language:
+            continue
+        assert dlbook_editions.edition_bases(language, environ) == {"en": en, "ja": ja}
+
+
+def test_a_hosted_build_without_a_language_path_links_nowhere_else():
+    bases = dlbook_editions.edition_bases(
+        "en", {"READTHEDOCS_CANONICAL_URL": "https://x.example/", "READTHEDOCS_LANGUAGE": "en"})
+    assert bases == {"en": "https://x.example/", "ja": None}
+
+
+@pytest.mark.parametrize("here, there, link", [
+    ("http://h/index.html", "http://h/ja/index.html", "ja/index.html"),
+    ("http://h/ja/part2/lenet.html", "http://h/part2/lenet.html", "../../part2/lenet.html"),
+    ("https://h/en/latest/_modules/dlbook/nn.html", "https://h/ja/latest/_modules/dlbook/nn.html",
+     "../../../../ja/latest/_modules/dlbook/nn.html"),
+])
+def test_relative_links(here, there, link):
+    assert dlbook_editions.relative_link(here, there) == link
+
+
+def test_the_query_splitter_script_survives_the_template():
+    code = str(dlbook_search_ja.splitter_js())
+    assert "var splitQuery" in code and not set("<>&") & set(code)
+    tables = dlbook_search_ja.segmenter_model()["tables"]
+    assert {name for name, _ in dlbook_search_ja.FEATURES} == set(tables)
