@@ -97,12 +97,14 @@ gettext: $(STAMP)
 constraints: $(STAMP)
 	$(PY) .ci/constraints.py > docs/constraints.txt
 
-# Browser checks of the built site (Debian's chromium + chromium-driver; nothing is downloaded).
+# Browser checks of the built site, both editions (Debian's chromium + chromium-driver;
+# nothing is downloaded).  Two workers, each with its own browser: the page checks,
+# the axe slices and the Read the Docs builds of the two editions spread over them.
 # "-p no:doctest" cannot be used: pyproject's doctest options would then be unknown.
 test-site: $(STAMP)
 	DLBOOK_SITE_DIR=$(abspath $(BUILDDIR))/html DLBOOK_SCREENSHOT_DIR=$(abspath $(BUILDDIR))/screenshots \
 	DLBOOK_JUPYTER_CACHE=$(CACHE_en) DLBOOK_JUPYTER_CACHE_JA=$(CACHE_ja) \
-	SE_OFFLINE=true $(PY) -m pytest tests/site --durations=5
+	SE_OFFLINE=true $(PY) -m pytest -n 2 tests/site --durations=10
 
 test: test-unit test-min doctest html test-site
 
