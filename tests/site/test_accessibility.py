@@ -24,7 +24,7 @@ from built_site import EDITIONS, html_pages, site_dir
 pytest.importorskip("selenium_axe_python", reason="pip install -e '.[test]'")
 
 PAGES = {edition: html_pages(include=("_modules",), edition=edition) for edition in EDITIONS}
-SLICES = 3
+SLICES = 4
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # The rules whose outcome depends on colours: all that the dark-mode pass needs to run
 # again (the others see the same DOM in both modes).

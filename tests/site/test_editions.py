@@ -275,11 +275,15 @@ def test_the_switch_works_both_ways(browser, server, how):
     assert browser.execute_script("return document.documentElement.lang") == "en"
 
 
-def test_japanese_pages_use_a_japanese_font(reader_page):
+def test_japanese_pages_use_a_japanese_font_and_code_stays_monospace(reader_page):
     browser = reader_page("ja/part1/activations.html")
-    family = browser.execute_script(
-        "return getComputedStyle(document.querySelector('article p')).fontFamily;")
-    assert family.startswith('"Noto Sans CJK JP"'), family
+    fonts = browser.execute_script(
+        "return ['article p', 'h1', 'nav.bd-docs-nav a', 'div.highlight pre', 'code.literal']"
+        ".map((s) => getComputedStyle(document.querySelector(s)).fontFamily);")
+    for family in fonts[:3]:
+        assert family.startswith('"Noto Sans CJK JP"'), fonts
+    for family in fonts[3:]:
+        assert "monospace" in family and "Noto Sans CJK" not in family, fonts
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
