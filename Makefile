@@ -93,6 +93,7 @@ test-min: $(STAMP) $(MIN_STAMP)
 gettext: $(STAMP)
 	DLBOOK_NB_EXECUTION=off $(SPHINX) -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
 	$(VENV)/bin/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l ja -w 0
+	$(PY) docs/_ext/dlbook_gettext.py docs/locale
 
 constraints: $(STAMP)
 	$(PY) .ci/constraints.py > docs/constraints.txt

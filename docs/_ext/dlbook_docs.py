@@ -7,6 +7,9 @@
   paragraph is the question, the rest the answers, collapsed until the reader opens them.
 - ``{notes-map}``: the table of docs/_data/notes_map.yaml.
 - ``{glossary-table}``: the glossary from docs/_data/glossary.yaml.
+- ``{.gloss}`` paragraphs: the English gloss of a quote from the notes.  The English
+  edition shows it after the Japanese original; other editions leave it out, and it is
+  never put in a translation catalogue (`EnglishGloss`).
 - a ``.ipynb`` download for every executed page (sphinx-book-theme shows it
   when ``ipynb_source`` is in the page context).
 """
@@ -23,6 +26,7 @@ from docutils.statemachine import StringList
 from docutils.parsers.rst import directives
 from sphinx.directives.code import LiteralInclude
 from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
@@ -81,6 +85,34 @@ class _BoxKind(SphinxPostTransform):
                 title.insert(0, nodes.inline("", label, classes=["box-kind"]))
             else:
                 title += nodes.Text(str(_(kind)))
+
+
+class EnglishGloss(SphinxTransform):
+    """Keep the English gloss of a quoted Japanese passage out of translation.
+
+    A page quotes the notes in Japanese and glosses the quote in English::
+
+        > 大域的最適解に向かって…
+        >
+        > {.gloss}
+        > "so it heads for the global optimum …"
+
+    A Japanese reader needs only the original, so the gloss is not offered for
+    translation and the Japanese edition drops it.  This runs before Sphinx's
+    ``Locale`` transform (priority 20), which would otherwise translate it.
+    """
+
+    default_priority = 15
+
+    def apply(self, **kwargs):
+        for gloss in list(self.document.findall(nodes.paragraph)):
+            if "gloss" not in gloss["classes"]:
+                continue
+            if self.config.language not in (None, "en"):
+                gloss.parent.remove(gloss)
+                continue
+            for node in gloss.findall(nodes.TextElement):
+                node["translatable"] = False
 
 
 class CorrectionDirective(_Box):
@@ -269,6 +301,31 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _japanese_citations(app, config):
+    """In the Japanese edition, cite as 「Kingma と Ba [2015]」 and 「He ら [2015]」.
+
+    sphinxcontrib-bibtex joins the authors of an in-text citation with English words;
+    the Japanese edition gets the same author-year style with Japanese joiners.  The
+    bibliography itself stays in the papers' own language.
+    """
+    if config.language != "ja":
+        return
+    from dataclasses import dataclass, field
+
+    from sphinxcontrib.bibtex.plugin import register_plugin
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    @dataclass
+    class JapaneseAuthorYear(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=lambda: PersonStyle(
+            sep="、", sep2=" と ", last_sep="、", other=" ら"))
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_ja",
+                    JapaneseAuthorYear, force=True)
+    config.bibtex_reference_style = "author_year_ja"
+
+
 def compile_catalogues(locale_dir=LOCALE_DIR):
     """Write each ``dlbook.po`` of the extension as the ``.mo`` file Sphinx reads.
 
@@ -301,6 +358,8 @@ def setup(app):
     compile_catalogues()
     app.add_message_catalog(CATALOGUE, str(LOCALE_DIR))
     app.add_post_transform(_BoxKind)
+    app.connect("config-inited", _japanese_citations)
+    app.add_transform(EnglishGloss)
     app.add_directive("literalinclude", CodeInclude, override=True)
     app.add_directive("correction", CorrectionDirective)
     app.add_directive("clarification", ClarificationDirective)
