@@ -11,7 +11,7 @@ one; Read the Docs serves them at ``<domain>/en/<version>/`` and
 This extension
 
 - sets ``html_baseurl`` (canonical links, sitemap) and ``ogp_site_url`` to the
-  edition's own address;
+  edition's own address, and writes OpenGraph's ``og:locale`` of each page;
 - gives every page's template ``dlbook_editions``: for each edition its language,
   name, absolute URL of this page and a link *relative to this page*, computed at
   build time (so the language switch works from ``file://`` as well as from a
@@ -35,6 +35,8 @@ from markupsafe import escape
 # language -> (the edition's name in its own language, its folder under the site's
 # address for a local or GitHub Pages build)
 EDITIONS = {"en": ("English", ""), "ja": ("日本語", "ja/")}
+# OpenGraph's locale of each edition (og:locale, og:locale:alternate).
+OG_LOCALE = {"en": "en_US", "ja": "ja_JP"}
 # The switch's words, in the language of the page they are on.
 UI = {
     "en": {"label": "Language", "title": "Read this page in {name}"},
@@ -48,9 +50,9 @@ NAME_IN = {("en", "ja"): "Japanese", ("ja", "en"): "英語"}
 SEARCH_FINISHED_JA = "検索が終わりました。${resultCount} ページが見つかりました。"
 _FIX_SEARCH_SUMMARY = """
 (function () {
-  var said = [%(text)s];
-  Documentation.TRANSLATIONS["Search finished, found one page matching the search query."] = said;
-  Documentation.TRANSLATIONS["Search finished, found ${resultCount} pages matching the search query."] = said;
+  var said = [%(text)s], t = Documentation.TRANSLATIONS;
+  t["Search finished, found one page matching the search query."] = said;
+  t["Search finished, found ${resultCount} pages matching the search query."] = said;
 })();
 """
 DEFAULT = "en"
@@ -159,18 +161,22 @@ def _page_context(app, pagename, templatename, context, doctree):
         if not bases.get(lang):
             continue
         url = bases[lang] + target
-        editions.append({"language": lang, "name": name, "url": url, "current": lang == language,
+        title = UI[language]["title"].format(name=NAME_IN.get((language, lang), name))
+        editions.append({"language": lang, "name": name, "url": url, "title": title,
+                         "current": lang == language,
                          "href": relative_link(here, url) if here else url})
-    for e in editions:
-        e["title"] = UI[language]["title"].format(name=NAME_IN.get((language, e["language"]), e["name"]))
     context["dlbook_editions"] = editions
     context["dlbook_switch_label"] = UI[language]["label"]
     context["dlbook_language"] = language
-    links = "".join(f'<link rel="alternate" hreflang="{e["language"]}" href="{escape(e["url"])}" />\n'
-                    for e in editions)
+    tags = [f'<link rel="alternate" hreflang="{e["language"]}" href="{escape(e["url"])}" />'
+            for e in editions]
     if editions and bases.get(DEFAULT):
-        links += f'<link rel="alternate" hreflang="x-default" href="{escape(bases[DEFAULT] + target)}" />\n'
-    context["metatags"] = context.get("metatags", "") + links
+        default = escape(bases[DEFAULT] + target)
+        tags.append(f'<link rel="alternate" hreflang="x-default" href="{default}" />')
+    tags.append(f'<meta property="og:locale" content="{OG_LOCALE[language]}" />')
+    tags += [f'<meta property="og:locale:alternate" content="{OG_LOCALE[e["language"]]}" />'
+             for e in editions if not e["current"]]
+    context["metatags"] = context.get("metatags", "") + "".join(t + "\n" for t in tags)
 
 
 def setup(app):

@@ -182,6 +182,9 @@ def test_each_edition_has_its_own_address():
     base = en.canonical[: -len("part1/activations.html")]
     assert ja.canonical == base + "ja/part1/activations.html"
     assert en.og_url == en.canonical and ja.og_url == ja.canonical
+    html = (edition_dir("ja") / "part1/activations.html").read_text(encoding="utf8")
+    assert '<meta property="og:locale" content="ja_JP" />' in html
+    assert '<meta property="og:locale:alternate" content="en_US" />' in html
     for edition in EDITIONS:
         sitemap = (edition_dir(edition) / "sitemap.xml").read_text(encoding="utf8")
         locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
