@@ -68,10 +68,14 @@ test-min: $(STAMP) $(MIN_STAMP)
 	$(MIN_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|matplotlib|pytest|hypothesis|pyyaml)=='
 	$(MIN_VENV)/bin/python -m pytest -n 2 --ignore=tests/site --ignore=tests/pytorch
 
-# Catalogue templates come from the sources alone (no notebook is executed); sphinx-intl
+# Catalogue templates come from the sources alone (no notebook is executed), except
+# figures.pot: the figures' texts, which only running the pages tells (every notebook is
+# executed once with the kernel hook recording, docs/_ext/dlbook_figures.py).  sphinx-intl
 # then merges them into the committed .po files (a changed message becomes fuzzy).
 gettext: $(STAMP)
 	DLBOOK_NB_EXECUTION=off $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
+	DLBOOK_FIGURES=record $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-figures -b dummy -q docs $(BUILDDIR)/figures
+	cp $(BUILDDIR)/figures/figures.pot $(BUILDDIR)/gettext/figures.pot
 	$(VENV)/bin/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l ja -w 0
 
 constraints: $(STAMP)

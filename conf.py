@@ -58,6 +58,7 @@ extensions = [
     "dlbook_japanese",
     "dlbook_site",
     "dlbook_gettext",
+    "dlbook_figures",
 ]
 
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "_data", "_ext", "_intersphinx", "README.md"]
