@@ -89,31 +89,49 @@ def _tick_labels(fig):
 
 
 class _FormatterStrings:
-    """The strings of one word-tick formatter (FixedFormatter or a categorical axis)."""
+    """The strings of one axis's word tick labels, and how to replace them.
+
+    Three formatters carry fixed strings: the ``FuncFormatter`` over a
+    ``{location: label}`` dict that ``set_ticks(..., labels)`` and
+    ``set_ticklabels`` install, a ``FixedFormatter``, and a categorical axis's
+    ``StrCategoryFormatter`` (``ax.bar(["relu", "tanh"], ...)``).
+    """
 
     def __init__(self, axis):
+        import functools
+
         from matplotlib.category import StrCategoryFormatter
-        from matplotlib.ticker import FixedFormatter
+        from matplotlib.ticker import FixedFormatter, FuncFormatter
 
         self.axis = axis
         self.formatter = axis.get_major_formatter()
-        if isinstance(self.formatter, FixedFormatter):
+        self.kind, self.strings = None, []
+        if isinstance(self.formatter, FuncFormatter):
+            func = self.formatter.func
+            if (isinstance(func, functools.partial) and func.args
+                    and isinstance(func.args[0], dict)
+                    and getattr(func.func, "__name__", "") == "_format_with_dict"):
+                self.kind, self.table = "dict", func.args[0]
+                self.strings = [str(s) for s in self.table.values()]
+        elif isinstance(self.formatter, FixedFormatter):
             self.kind = "fixed"
             self.strings = [str(s) for s in self.formatter.seq]
         elif isinstance(self.formatter, StrCategoryFormatter):
             self.kind = "category"
             self.strings = list(self.formatter._units)
-        else:
-            self.kind, self.strings = None, []
 
     def replace(self, mapping):
         from matplotlib.category import StrCategoryFormatter
 
-        if self.kind == "fixed":
-            self.formatter.seq = [mapping.get(s, s) for s in self.strings]
+        if self.kind == "dict":
+            for loc, label in self.table.items():
+                self.table[loc] = mapping.get(str(label), label)
+        elif self.kind == "fixed":
+            self.formatter.seq = [mapping.get(str(s), s) for s in self.formatter.seq]
         elif self.kind == "category":
             units = {mapping.get(s, s): v for s, v in self.formatter._units.items()}
-            self.axis.set_major_formatter(StrCategoryFormatter(units))
+            self.formatter = StrCategoryFormatter(units)
+            self.axis.set_major_formatter(self.formatter)
 
 
 def figure_texts(fig):
@@ -304,7 +322,7 @@ def install(shell=None, mode=None, catalogue_path=None, record=None):
     The arguments default to the environment ``dlbook_figures`` exports:
     ``DLBOOK_FIGURES`` (the mode), ``DLBOOK_FIGURES_CATALOGUE`` (a ``.po`` file) and
     ``DLBOOK_FIGURES_RECORD``.  In mode ``translate`` the figures use IPAexGothic (from
-    the ``matplotlib-fontja`` wheel).
+    the ``matplotlib-fontja`` wheel), falling back to DejaVu Sans glyph by glyph.
     """
     import matplotlib
     from matplotlib.backend_bases import FigureCanvasBase
@@ -316,8 +334,9 @@ def install(shell=None, mode=None, catalogue_path=None, record=None):
     hook = FigureHook(mode, catalogue, record)
     if mode == "translate":
         import matplotlib_fontja  # noqa: F401  (registers IPAexGothic and selects it)
-        # Maths keeps its own fonts (mathtext); the text around it is IPAexGothic.
-        matplotlib.rcParams["font.family"] = ["IPAexGothic"]
+        # IPAexGothic first; DejaVu Sans (matplotlib's own) draws what it lacks, such
+        # as "≤".  Maths keeps its own fonts (mathtext).
+        matplotlib.rcParams["font.family"] = ["IPAexGothic", "DejaVu Sans"]
     original = getattr(FigureCanvasBase.print_figure, "__wrapped__", FigureCanvasBase.print_figure)
     FigureCanvasBase.print_figure = hook.print_figure(original)
     if shell is not None:
