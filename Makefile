@@ -77,6 +77,7 @@ gettext: $(STAMP)
 	DLBOOK_FIGURES=record $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-figures -b dummy -q docs $(BUILDDIR)/figures
 	cp $(BUILDDIR)/figures/figures.pot $(BUILDDIR)/gettext/figures.pot
 	$(VENV)/bin/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l ja -w 0
+	$(PY) docs/_ext/dlbook_gettext.py docs/locale
 
 constraints: $(STAMP)
 	$(PY) .ci/constraints.py > docs/constraints.txt

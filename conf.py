@@ -89,7 +89,9 @@ nitpick_ignore = [
 nitpick_ignore_regex = [("py:class", r'\{?"\w+"\}?')]
 
 # -- MyST and notebook execution ---------------------------------------------
-myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution"]
+# attrs_block: `{.gloss}` before a paragraph (docs/_ext/dlbook_docs.py, EnglishGloss).
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "substitution",
+                          "attrs_block"]
 myst_heading_anchors = 3
 nb_execution_mode = os.environ.get("DLBOOK_NB_EXECUTION", "cache")
 nb_execution_cache_path = os.environ.get("DLBOOK_JUPYTER_CACHE", str(ROOT / "_build" / ".jupyter_cache"))

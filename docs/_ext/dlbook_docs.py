@@ -7,6 +7,9 @@
   paragraph is the question, the rest the answers, collapsed until the reader opens them.
 - ``{notes-map}``: the table of docs/_data/notes_map.yaml.
 - ``{glossary-table}``: the glossary from docs/_data/glossary.yaml.
+- ``{.gloss}`` paragraphs: the English gloss of a quote from the notes.  The English
+  edition shows it after the Japanese original; other editions leave it out, and it is
+  never put in a translation catalogue (`EnglishGloss`).
 - a ``.ipynb`` download for every executed page (sphinx-book-theme shows it
   when ``ipynb_source`` is in the page context).
 """
@@ -22,41 +25,107 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from docutils.parsers.rst import directives
 from sphinx.directives.code import LiteralInclude
+from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from dlbook_data import DATA, load_glossary, load_notes_map
 
+# The extension's own words (box kinds, the quiz's "Show the answers") are translated by
+# a message catalogue of its own, docs/_ext/locale/<lang>/LC_MESSAGES/dlbook.po.
+CATALOGUE = "dlbook"
+LOCALE_DIR = Path(__file__).parent / "locale"
+_ = get_translation(CATALOGUE)
+
+
+def _noop(message):
+    """Mark a message for the catalogue; it is translated where it is written out."""
+    return message
+
 
 class _Box(SphinxDirective):
-    """An admonition with a fixed title and CSS class."""
+    """An admonition with a fixed, translated kind ("Correction to the notes") and CSS class.
+
+    The title node holds only the directive's argument, so a translation catalogue has
+    one message per box title; the fixed kind is put in front of it at write time in the
+    reader's language (`_BoxKind`).
+    """
 
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    title = ""
+    kind = ""
     css_class = ""
 
     def run(self):
-        title = self.title + (f": {self.arguments[0]}" if self.arguments else "")
-        node = nodes.admonition(classes=["admonition", self.css_class])
+        node = nodes.admonition(classes=["admonition", self.css_class], box_kind=self.kind)
+        title = self.arguments[0] if self.arguments else ""
         textnodes, messages = self.state.inline_text(title, self.lineno)
         title_node = nodes.title(title, "", *textnodes)
+        self.set_source_info(title_node)
         node += title_node
         self.state.nested_parse(self.content, self.content_offset, node)
         return [node, *messages]
 
 
+class _BoxKind(SphinxPostTransform):
+    """Write each box's kind in front of its (possibly translated) title."""
+
+    default_priority = 200
+
+    def run(self, **kwargs):
+        for box in self.document.findall(nodes.admonition):
+            kind = box.get("box_kind")
+            if not kind:
+                continue
+            title = box[0]
+            if title.children:
+                label = _("{kind}: ").format(kind=_(kind))
+                title.insert(0, nodes.inline("", label, classes=["box-kind"]))
+            else:
+                title += nodes.Text(str(_(kind)))
+
+
+class EnglishGloss(SphinxTransform):
+    """Keep the English gloss of a quoted Japanese passage out of translation.
+
+    A page quotes the notes in Japanese and glosses the quote in English::
+
+        > 大域的最適解に向かって…
+        >
+        > {.gloss}
+        > "so it heads for the global optimum …"
+
+    A Japanese reader needs only the original, so the gloss is not offered for
+    translation and the Japanese edition drops it.  This runs before Sphinx's
+    ``Locale`` transform (priority 20), which would otherwise translate it.
+    """
+
+    default_priority = 15
+
+    def apply(self, **kwargs):
+        for gloss in list(self.document.findall(nodes.paragraph)):
+            if "gloss" not in gloss["classes"]:
+                continue
+            if self.config.language not in (None, "en"):
+                gloss.parent.remove(gloss)
+                continue
+            for node in gloss.findall(nodes.TextElement):
+                node["translatable"] = False
+
+
 class CorrectionDirective(_Box):
     """A visible "Correction to the notes" box."""
 
-    title = "Correction to the notes"
+    kind = _noop("Correction to the notes")
     css_class = "correction"
 
 
 class ClarificationDirective(_Box):
     """A "Clarification of the notes" box: the notes are loose or ambiguous, not wrong."""
 
-    title = "Clarification of the notes"
+    kind = _noop("Clarification of the notes")
     css_class = "clarification"
 
 
@@ -65,7 +134,8 @@ class quiz_answer(nodes.container):
 
 
 def _visit_quiz_answer(self, node):
-    self.body.append('<details class="quiz-answer"><summary>Show the answers</summary>\n')
+    self.body.append('<details class="quiz-answer"><summary>'
+                     f'{self.encode(_("Show the answers"))}</summary>\n')
 
 
 def _depart_quiz_answer(self, node):
@@ -79,7 +149,7 @@ class QuizDirective(_Box):
     script opens them for printing).
     """
 
-    title = "Confirmation quiz (確認テスト)"
+    kind = _noop("Confirmation quiz (確認テスト)")
     css_class = "quiz"
 
     def run(self):
@@ -95,10 +165,19 @@ class QuizDirective(_Box):
 
 
 def _parse(directive, text, classes=()):
-    """Parse generated MyST Markdown in place of the directive."""
+    """Parse generated MyST Markdown in place of the directive.
+
+    Every text node gets the directive's source and line: without a source, Sphinx's
+    gettext builder skips a node, and the translation of a generated table (the notes
+    map) would be impossible.
+    """
     container = nodes.container(classes=list(classes))
     directive.state.nested_parse(StringList(text.splitlines(), source="generated"),
                                  directive.content_offset, container)
+    source, line = directive.get_source_info()
+    for node in container.findall(nodes.TextElement):
+        if not node.source or node.source == "generated":
+            node.source, node.line = source, line
     return [container] if classes else container.children
 
 
@@ -222,7 +301,39 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def compile_catalogues(locale_dir=LOCALE_DIR):
+    """Write each ``dlbook.po`` of the extension as the ``.mo`` file Sphinx reads.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "ja" / "LC_MESSAGES"
+    >>> folder.mkdir(parents=True)
+    >>> _ = (folder / "dlbook.po").write_text(
+    ...     'msgid "Show the answers"\\nmsgstr "解答を表示"\\n', encoding="utf-8")
+    >>> [mo.name for mo in compile_catalogues(folder.parent.parent)]
+    ['dlbook.mo']
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(Path(locale_dir).glob(f"*/LC_MESSAGES/{CATALOGUE}.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with open(po, "rb") as f:
+                catalog = read_po(f)
+            with open(mo, "wb") as f:
+                write_mo(f, catalog)
+        written.append(mo)
+    return written
+
+
 def setup(app):
+    compile_catalogues()
+    app.add_message_catalog(CATALOGUE, str(LOCALE_DIR))
+    app.add_post_transform(_BoxKind)
+    app.add_transform(EnglishGloss)
     app.add_directive("literalinclude", CodeInclude, override=True)
     app.add_directive("correction", CorrectionDirective)
     app.add_directive("clarification", ClarificationDirective)

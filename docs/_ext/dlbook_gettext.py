@@ -38,6 +38,34 @@ def drop_docstring_messages(text):
     return "\n\n".join(kept).rstrip("\n") + "\n"
 
 
+# Babel guesses that prose with "{term}" or "0.5 %" is a Python format string and
+# flags it; `msgfmt --check-format` then demands the same "placeholders" in Japanese.
+# The book's messages are never formatted.
+FORMAT_FLAGS = {"python-format", "python-brace-format"}
+
+
+def tidy_catalogues(locale_dir):
+    """Tidy every ``.po`` file under ``locale_dir`` after sphinx-intl has merged it.
+
+    Removes the obsolete (``#~``) entries sphinx-intl keeps (a message that left the
+    sources has nothing to translate) and Babel's guessed format flags.  Returns the
+    number of obsolete entries removed.
+    """
+    from babel.messages.pofile import read_po, write_po
+
+    removed = 0
+    for po in sorted(Path(locale_dir).rglob("*.po")):
+        with open(po, "rb") as f:
+            catalog = read_po(f)
+        removed += len(catalog.obsolete)
+        catalog.obsolete.clear()
+        for message in catalog:
+            message.flags -= FORMAT_FLAGS
+        with open(po, "wb") as f:
+            write_po(f, catalog, width=0)
+    return removed
+
+
 def _after_build(app, exception):
     if exception is None and app.builder.name == "gettext":
         for pot in Path(app.outdir).rglob("*.pot"):
@@ -48,3 +76,9 @@ def _after_build(app, exception):
 def setup(app):
     app.connect("build-finished", _after_build)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(f"removed {tidy_catalogues(sys.argv[1])} obsolete messages")
