@@ -170,6 +170,46 @@ def figure_texts(fig):
     return pairs
 
 
+#: A number as figures print them: 3, 0.93, 1e-4's 1 and 4, 85,002, 12.1.
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def lookup(text, catalogue):
+    """The translation of ``text``, or None.
+
+    A text that differs from a catalogue message only in its numbers (a benchmark
+    re-run, a new seed) takes that message's translation with the new numbers, if
+    the translation has the same numbers as its message and the old numbers map to
+    the new ones one to one.  ``make gettext`` still lists the new text, so the
+    catalogue catches up.
+
+    Examples
+    --------
+    >>> catalogue = {"GoogLeNet, batch 8\\n957 ms/step": "GoogLeNet、バッチ 8\\n957 ms/ステップ"}
+    >>> print(lookup("GoogLeNet, batch 8\\n1,012 ms/step", catalogue))
+    GoogLeNet、バッチ 8
+    1,012 ms/ステップ
+    >>> lookup("GoogLeNet, batch 16\\n957 ms/step", catalogue)
+    'GoogLeNet、バッチ 16\\n957 ms/ステップ'
+    >>> lookup("ResNet, batch 8\\n957 ms/step", catalogue) is None
+    True
+    """
+    if text in catalogue:
+        return catalogue[text]
+    shape = NUMBER.sub("#", text)
+    for msgid, msgstr in catalogue.items():
+        if NUMBER.sub("#", msgid) != shape:
+            continue
+        old, new = NUMBER.findall(msgid), NUMBER.findall(text)
+        mapping = {}
+        if any(mapping.setdefault(a, b) != b for a, b in zip(old, new)):
+            continue
+        if sorted(NUMBER.findall(msgstr)) != sorted(old):
+            continue
+        return NUMBER.sub(lambda m: mapping[m.group()], msgstr)
+    return None
+
+
 def translate_figure(fig, catalogue):
     """Translate the texts of ``fig`` in place; return the texts with no translation.
 
@@ -197,9 +237,10 @@ def translate_figure(fig, catalogue):
         text = get()
         if not text or text in done or not has_words(text):
             continue
-        if text in catalogue:
-            put(catalogue[text])
-            done.add(catalogue[text])
+        translation = lookup(text, catalogue)
+        if translation is not None:
+            put(translation)
+            done.add(translation)
         elif text not in missing:
             missing.append(text)
     return missing
