@@ -112,6 +112,18 @@ def test_render_translates_with_a_japanese_font(hook, tmp_path):
     plt.close(fig)
 
 
+def test_translated_suptitle_is_raised_english_is_not(hook, tmp_path):
+    po = tmp_path / "figures.po"
+    po.write_text('msgid "Loss"\nmsgstr "損失"\n', encoding="utf-8")
+    for mode, raised in (("check", False), ("translate", True)):
+        installed = hook(mode=mode, catalogue_path=str(po))
+        fig = plt.figure()
+        fig.suptitle("Loss")
+        installed.prepare(fig)
+        assert bool(fig._suptitle.get_position()[1] > 0.98) == raised
+        plt.close(fig)
+
+
 def test_missing_glyph_is_an_error(hook):
     hook(mode="check")
     matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
