@@ -70,7 +70,8 @@ test-min: $(STAMP) $(MIN_STAMP)
 
 # Catalogue templates come from the sources alone (no notebook is executed), except
 # figures.pot: the figures' texts, which only running the pages tells (every notebook is
-# executed once with the kernel hook recording, docs/_ext/dlbook_figures.py).  sphinx-intl
+# executed once, uncached, with the kernel hook recording: about 3 minutes on 2 cores;
+# docs/_ext/dlbook_figures.py).  sphinx-intl
 # then merges them into the committed .po files (a changed message becomes fuzzy).
 gettext: $(STAMP)
 	DLBOOK_NB_EXECUTION=off $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
