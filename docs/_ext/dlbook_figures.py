@@ -14,8 +14,9 @@ At ``config-inited`` (so a bare ``sphinx-build -D language=ja`` gets it too):
   of the translations and of the kernel hook, so editing ``figures.po`` re-executes
   the pages instead of serving figures with the old words.
 
-With ``DLBOOK_FIGURES=record`` the texts the kernels report are written, at the end of
-the build, to ``<outdir>/figures.pot`` (``make gettext`` merges it like the page
+With ``DLBOOK_FIGURES=record`` every page is read and executed again (no cache, no
+incremental build) and the texts the kernels report are written, at the end of the
+build, to ``<outdir>/figures.pot`` (``make gettext`` merges it like the page
 catalogues: a changed text becomes a new untranslated message, an edited one fuzzy).
 """
 
@@ -166,8 +167,19 @@ def _build_finished(app, exception):
     if exception is None and os.environ.get("DLBOOK_FIGURES") == "record":
         count = write_pot(os.environ["DLBOOK_FIGURES_RECORD"], Path(app.outdir) / "figures.pot",
                           app.config.release)
+        if not count:
+            # An empty template would make every translated figure text obsolete.
+            from sphinx.errors import ExtensionError
+            raise ExtensionError("no figure text was recorded: were the pages executed?")
         from sphinx.util import logging
         logging.getLogger(__name__).info(f"{count} figure texts written to {app.outdir}/figures.pot")
+
+
+def _read_every_page(app, env, docnames):
+    # Record mode: a page that has not changed since the last run must still be run,
+    # or its texts would be missing from figures.pot (and dropped from figures.po).
+    if os.environ.get("DLBOOK_FIGURES") == "record":
+        docnames[:] = sorted(env.found_docs)
 
 
 def _source_read(app, docname, source):
@@ -179,5 +191,6 @@ def _source_read(app, docname, source):
 def setup(app):
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("source-read", _source_read)
+    app.connect("env-before-read-docs", _read_every_page)
     app.connect("build-finished", _build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
