@@ -234,3 +234,31 @@ def test_japanese_edition_never_shares_the_english_cache(sphinx_app, tmp_path):
     startup = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "startup"
     assert "dlbook_figure_text.install(get_ipython())" in "".join(
         p.read_text(encoding="utf-8") for p in startup.glob("*.py"))
+
+
+def test_record_mode_reads_every_page(monkeypatch):
+    """An unchanged page is still executed, or its texts would drop out of figures.po."""
+    class Env:
+        found_docs = {"index", "part1/adam", "part1/rmsprop"}
+
+    docnames = ["part1/adam"]                     # what an incremental build would read
+    monkeypatch.setenv("DLBOOK_FIGURES", "translate")
+    dlbook_figures._read_every_page(None, Env(), docnames)
+    assert docnames == ["part1/adam"]
+    monkeypatch.setenv("DLBOOK_FIGURES", "record")
+    dlbook_figures._read_every_page(None, Env(), docnames)
+    assert docnames == ["index", "part1/adam", "part1/rmsprop"]
+
+
+def test_an_empty_recording_never_reaches_the_catalogue(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from sphinx.errors import ExtensionError
+
+    record = tmp_path / "figures.jsonl"
+    record.write_text("", encoding="utf-8")
+    monkeypatch.setenv("DLBOOK_FIGURES", "record")
+    monkeypatch.setenv("DLBOOK_FIGURES_RECORD", str(record))
+    app = SimpleNamespace(outdir=str(tmp_path), config=SimpleNamespace(release="0"))
+    with pytest.raises(ExtensionError, match="no figure text"):
+        dlbook_figures._build_finished(app, None)
