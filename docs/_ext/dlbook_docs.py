@@ -301,6 +301,31 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _japanese_citations(app, config):
+    """In the Japanese edition, cite as 「Kingma と Ba [2015]」 and 「He ら [2015]」.
+
+    sphinxcontrib-bibtex joins the authors of an in-text citation with English words;
+    the Japanese edition gets the same author-year style with Japanese joiners.  The
+    bibliography itself stays in the papers' own language.
+    """
+    if config.language != "ja":
+        return
+    from dataclasses import dataclass, field
+
+    from sphinxcontrib.bibtex.plugin import register_plugin
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    @dataclass
+    class JapaneseAuthorYear(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=lambda: PersonStyle(
+            sep="、", sep2=" と ", last_sep="、", other=" ら"))
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_ja",
+                    JapaneseAuthorYear, force=True)
+    config.bibtex_reference_style = "author_year_ja"
+
+
 def compile_catalogues(locale_dir=LOCALE_DIR):
     """Write each ``dlbook.po`` of the extension as the ``.mo`` file Sphinx reads.
 
@@ -333,6 +358,7 @@ def setup(app):
     compile_catalogues()
     app.add_message_catalog(CATALOGUE, str(LOCALE_DIR))
     app.add_post_transform(_BoxKind)
+    app.connect("config-inited", _japanese_citations)
     app.add_transform(EnglishGloss)
     app.add_directive("literalinclude", CodeInclude, override=True)
     app.add_directive("correction", CorrectionDirective)
