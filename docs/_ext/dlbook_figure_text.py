@@ -163,7 +163,7 @@ def figure_texts(fig):
     for ax in fig.get_axes():
         for axis in getattr(ax, "_axis_map", {}).values():
             strings = _FormatterStrings(axis)
-            for i, text in enumerate(strings.strings):
+            for text in strings.strings:
                 def replace(new, strings=strings, old=text):
                     strings.replace({old: new})
                 pairs.append((lambda text=text: text, replace))
@@ -179,8 +179,8 @@ def lookup(text, catalogue):
 
     A text that differs from a catalogue message only in its numbers (a benchmark
     re-run, a new seed) takes that message's translation with the new numbers, if
-    the translation has the same numbers as its message and the old numbers map to
-    the new ones one to one.  ``make gettext`` still lists the new text, so the
+    the translation has the same numbers as its message and each old number maps to
+    a single new one.  ``make gettext`` still lists the new text, so the
     catalogue catches up.
 
     Examples
