@@ -27,10 +27,10 @@ $(THREADED): export OMP_NUM_THREADS := 1
 # The lowest declared versions (pyproject's ">=" floors), in a venv of their own.
 MIN_VENV  := .venv-min
 MIN_STAMP := $(MIN_VENV)/.installed-stamp
-# Each build folder keeps its own notebook-execution cache, one per edition (the cache
-# keys on code only, and the Japanese edition's figures are drawn in Japanese).
-CACHE_en  := $(abspath $(BUILDDIR))/.jupyter_cache
-CACHE_ja  := $(abspath $(BUILDDIR))/.jupyter_cache-ja
+# Each build folder keeps its own notebook-execution cache; the Japanese edition's is
+# next to it (docs/_ext/dlbook_figures.py: the cache keys on code only, and that
+# edition's figures are drawn in Japanese).
+export DLBOOK_JUPYTER_CACHE := $(abspath $(BUILDDIR))/.jupyter_cache
 
 .PHONY: help html html-en html-ja doctest doctest-en doctest-ja test test-unit test-min test-site serve bench clean venv constraints gettext
 
@@ -61,14 +61,14 @@ html: $(STAMP)
 	@echo "Site built: open $(BUILDDIR)/html/index.html (日本語: $(BUILDDIR)/html/ja/index.html) or run 'make serve'"
 
 html-en html-ja: html-%: $(STAMP)
-	DLBOOK_JUPYTER_CACHE=$(CACHE_$*) $(SPHINX) -b html -d $(BUILDDIR)/doctrees/$* \
+	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/$* \
 	    -D language=$* $(STRICT) docs $(OUT_$*)
 
 doctest: $(STAMP)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target doctest-en doctest-ja
 
 doctest-en doctest-ja: doctest-%: $(STAMP)
-	DLBOOK_JUPYTER_CACHE=$(CACHE_$*) $(SPHINX) -b doctest -d $(BUILDDIR)/doctrees/$* \
+	$(SPHINX) -b doctest -d $(BUILDDIR)/doctrees/$* \
 	    -D language=$* $(STRICT) docs $(BUILDDIR)/doctest/$*
 
 test-unit: $(STAMP)
@@ -88,10 +88,15 @@ test-min: $(STAMP) $(MIN_STAMP)
 	$(MIN_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|matplotlib|pytest|hypothesis|pyyaml)=='
 	$(MIN_VENV)/bin/python -m pytest -n 2 --ignore=tests/site --ignore=tests/pytorch
 
-# Catalogue templates come from the sources alone (no notebook is executed); sphinx-intl
+# Catalogue templates come from the sources alone (no notebook is executed), except
+# figures.pot: the figures' texts, which only running the pages tells (every notebook is
+# executed once, uncached, with the kernel hook recording: about 3 minutes on 2 cores;
+# docs/_ext/dlbook_figures.py).  sphinx-intl
 # then merges them into the committed .po files (a changed message becomes fuzzy).
 gettext: $(STAMP)
-	DLBOOK_NB_EXECUTION=off $(SPHINX) -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
+	DLBOOK_NB_EXECUTION=off $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
+	DLBOOK_FIGURES=record $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-figures -b dummy -q docs $(BUILDDIR)/figures
+	cp $(BUILDDIR)/figures/figures.pot $(BUILDDIR)/gettext/figures.pot
 	$(VENV)/bin/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l ja -w 0
 	$(PY) docs/_ext/dlbook_gettext.py docs/locale
 
@@ -104,7 +109,6 @@ constraints: $(STAMP)
 # "-p no:doctest" cannot be used: pyproject's doctest options would then be unknown.
 test-site: $(STAMP)
 	DLBOOK_SITE_DIR=$(abspath $(BUILDDIR))/html DLBOOK_SCREENSHOT_DIR=$(abspath $(BUILDDIR))/screenshots \
-	DLBOOK_JUPYTER_CACHE=$(CACHE_en) DLBOOK_JUPYTER_CACHE_JA=$(CACHE_ja) \
 	SE_OFFLINE=true $(PY) -m pytest -n 2 tests/site --durations=10
 
 test: test-unit test-min doctest html test-site

@@ -60,6 +60,7 @@ extensions = [
     "dlbook_japanese",
     "dlbook_site",
     "dlbook_gettext",
+    "dlbook_figures",
     "dlbook_editions",
 ]
 

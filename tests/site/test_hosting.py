@@ -6,7 +6,8 @@ Read the Docs' environment variables) into a scratch output folder; the install 
 not run (it is ``pip install`` with docs/constraints.txt; the test below checks that this
 environment has exactly those versions).  The doctrees go to
 ``_build/doctrees/<language>`` as on Read the Docs, shared with ``make html``, so the
-pages are not read again; notebooks come from each edition's execution cache.  Takes
+pages are not read again; notebooks come from each edition's execution cache
+(docs/_ext/dlbook_figures.py keeps one per language).  Takes
 about a minute per edition (every page is written again).
 """
 
@@ -29,9 +30,6 @@ yaml = pytest.importorskip("yaml")
 
 CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf8"))
 SITE = "https://dlbook.example.org/"
-# The execution cache of each edition, as `make test-site` passes them.
-CACHES = {"en": os.environ.get("DLBOOK_JUPYTER_CACHE"),
-          "ja": os.environ.get("DLBOOK_JUPYTER_CACHE_JA", str(ROOT / "_build" / ".jupyter_cache-ja"))}
 
 
 def test_config_uses_build_jobs_so_apt_packages_apply():
@@ -75,8 +73,6 @@ def published(request, tmp_path_factory):
            "READTHEDOCS_PROJECT": "dlbook" if language == "en" else "dlbook-ja",
            "READTHEDOCS_VERSION": "latest",
            "READTHEDOCS_CANONICAL_URL": f"{SITE}{language}/latest/"}
-    if CACHES[language]:
-        env["DLBOOK_JUPYTER_CACHE"] = CACHES[language]
     for threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.pop(threads, None)               # conf.py must set them itself
     start = time.monotonic()
