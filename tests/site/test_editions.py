@@ -257,6 +257,12 @@ def _switch_by_keyboard(browser):
 
     link = browser.find_element(By.CSS_SELECTOR, "nav.dlbook-language-switch a")
     assert link.is_displayed(), "the language switch is not visible"
+    # in the header's row of buttons, not above or below it
+    offset = browser.execute_script(
+        "const middle = (e) => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; };"
+        "return Math.abs(middle(arguments[0]) -"
+        " middle(document.querySelector('.article-header-buttons')));", link)
+    assert offset < 8, f"the switch is {offset:.0f} px off the header's row of buttons"
     assert link.get_attribute("tabindex") in (None, "", "0")
     browser.execute_script("arguments[0].focus();", link)
     assert browser.switch_to.active_element == link
