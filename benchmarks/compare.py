@@ -15,8 +15,9 @@ which counts only its own work and is the steadiest figure on a shared machine) 
 ``default`` (each library's own thread count, timed by the wall clock: what a user
 sees).
 
-    python benchmarks/compare.py            # prints JSON (about 4 minutes)
-    python benchmarks/compare.py --quick    # seconds: one tiny layer, a few LeNet steps
+    python benchmarks/compare.py            # prints JSON (several minutes)
+    python benchmarks/compare.py --quick    # seconds: one round, one tiny layer, a few
+                                            # LeNet steps, no GoogLeNet
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def _lenet_step(lib, batch, rng):
         from dlbook.optim import Adam
 
         model, loss_fn = LeNet5(rng=0), SoftmaxCrossEntropy()
+        model.c1.needs_input_grad = False   # as PyTorch: the images need no gradient
         opt = Adam(model.parameters(), lr=1e-3)
 
         def step():
@@ -154,6 +156,7 @@ def _googlenet_step(lib, batch, rng):
         from dlbook.optim import Adam
 
         model, loss_and_grad = GoogLeNet(rng=0).train(), GoogLeNetLoss()
+        model.conv1.conv.needs_input_grad = False
         opt = Adam(model.parameters(), lr=1e-3)
 
         def step():
@@ -178,8 +181,8 @@ def _googlenet_step(lib, batch, rng):
     return step
 
 
-def measure(lib, work, threads, quick):
-    """Run in a fresh process: ``{name: median seconds}`` of ``work`` in ``lib``."""
+def measure(lib, works, threads, quick):
+    """Run in a fresh process: ``{name: median seconds}`` of ``works`` in ``lib``."""
     import numpy as np
 
     if lib == "torch":
@@ -190,39 +193,40 @@ def measure(lib, work, threads, quick):
     clock = time.process_time if threads == "1" else time.perf_counter
     rng = np.random.default_rng(0)
     out = {}
-    if work == "conv":
+    if "conv" in works:
         for name, shape, c_out, k, stride, pad in (QUICK_LAYERS if quick else CONV_LAYERS):
             step = _conv_step(lib, shape, c_out, k, stride, pad, rng)
             out[name] = _median(step, 2 if quick else 9, 1 if quick else 2, clock)
-    elif work == "lenet":
+    if "lenet" in works:
         out["LeNet-5"] = _median(_lenet_step(lib, 64, rng), 3 if quick else 40,
                                  1 if quick else 5, clock)
-    elif work == "googlenet":
+    if "googlenet" in works:
         out["GoogLeNet"] = _median(_googlenet_step(lib, 8, rng), 3, 1, clock)
     return out
 
 
 # -- the parent: processes, rounds, medians ------------------------------------------
-def run_child(lib, work, threads, quick):
+def run_child(lib, works, threads, quick):
     env = dict(os.environ)
     for var in THREAD_VARS:
         if threads == "1":
             env[var] = "1"
         else:
             env.pop(var, None)
-    cmd = [sys.executable, __file__, "--child", lib, work, threads] + (["--quick"] * quick)
+    cmd = [sys.executable, __file__, "--child", lib, ",".join(works), threads]
+    cmd += ["--quick"] if quick else []
     done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True,
                           cwd=str(ROOT))
     return json.loads(done.stdout)
 
 
-def compare(work, libs, threads, quick, rounds=ROUNDS):
+def compare(works, libs, threads, quick, rounds=ROUNDS):
     """``{lib: {name: seconds}}``: median over ``rounds`` rounds, libraries alternating."""
     per_round = {lib: [] for lib in libs}
     for r in range(rounds):
         order = libs[r % len(libs):] + libs[:r % len(libs)]
         for lib in order:
-            per_round[lib].append(run_child(lib, work, threads, quick))
+            per_round[lib].append(run_child(lib, works, threads, quick))
     return {lib: {name: statistics.median(rnd[name] for rnd in rounds_)
                   for name in rounds_[0]}
             for lib, rounds_ in per_round.items()}
@@ -240,7 +244,9 @@ def run(quick=False, log=print):
                "torch_version": _torch_version()}
     for threads in ("1", "default"):
         part = {}
-        conv = compare("conv", list(LIBRARIES), threads, quick, rounds)
+        both = compare(("conv", "lenet"), list(LIBRARIES), threads, quick, rounds)
+        lenet = {lib: {"LeNet-5": times.pop("LeNet-5")} for lib, times in both.items()}
+        conv = both
         layers = list(conv["dlbook"])
         part["conv"] = {"layers": [
             {"name": name, **{f"{lib}_seconds": conv[lib][name] for lib in LIBRARIES},
@@ -251,7 +257,6 @@ def run(quick=False, log=print):
             r["ratio_to_torch"] for r in part["conv"]["layers"])
         part["conv"]["textbook_geomean_ratio_to_torch"] = geomean(
             r["textbook_ratio_to_torch"] for r in part["conv"]["layers"])
-        lenet = compare("lenet", list(LIBRARIES), threads, quick, rounds)
         part["lenet"] = {f"{lib}_images_per_second": 64 / lenet[lib]["LeNet-5"]
                          for lib in LIBRARIES}
         part["lenet"]["throughput_ratio_to_torch"] = (
@@ -259,7 +264,7 @@ def run(quick=False, log=print):
         part["lenet"]["textbook_throughput_ratio_to_torch"] = (
             lenet["torch"]["LeNet-5"] / lenet["textbook"]["LeNet-5"])
         if not quick:
-            g = compare("googlenet", ["dlbook", "torch"], threads, quick, rounds)
+            g = compare(("googlenet",), ["dlbook", "torch"], threads, quick, rounds)
             part["googlenet"] = {"dlbook_seconds": g["dlbook"]["GoogLeNet"],
                                  "torch_seconds": g["torch"]["GoogLeNet"],
                                  "time_ratio_to_torch": g["dlbook"]["GoogLeNet"]
@@ -306,7 +311,8 @@ def main():
     if args.child:
         sys.path.insert(0, str(ROOT))
         sys.path.insert(0, str(HERE))
-        print(json.dumps(measure(*args.child, args.quick)))
+        lib, works, threads = args.child
+        print(json.dumps(measure(lib, works.split(","), threads, args.quick)))
         return
     print(json.dumps(run(args.quick, log=lambda text: print(text, file=sys.stderr)),
                      indent=2))
