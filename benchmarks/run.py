@@ -47,7 +47,9 @@ from conv_suite import median_times, run_conv_suite  # noqa: E402
 
 TARGETS = {"conv_geomean_ratio": 1.5, "lenet_images_per_second": 3700,
            "pytorch_lenet_images_per_second": 7400, "googlenet_peak_gb": 3.0,
-           "site_clean_seconds": 300, "site_rebuild_seconds": 60}
+           "site_clean_seconds": 300, "site_rebuild_seconds": 60,
+           "lenet_throughput_ratio_to_torch": 0.8, "conv_geomean_ratio_to_torch": 1.0,
+           "conv_layer_ratio_to_torch": 1.5}
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
