@@ -45,8 +45,7 @@ import numpy as np  # noqa: E402
 import compare  # noqa: E402
 from conv_suite import median_times, run_conv_suite  # noqa: E402
 
-TARGETS = {"conv_geomean_ratio": 1.5, "lenet_images_per_second": 3700,
-           "pytorch_lenet_images_per_second": 7400, "googlenet_peak_gb": 3.0,
+TARGETS = {"conv_geomean_ratio": 1.5, "googlenet_peak_gb": 3.0,
            "site_clean_seconds": 300, "site_rebuild_seconds": 60,
            "lenet_throughput_ratio_to_torch": 0.8, "conv_geomean_ratio_to_torch": 1.0,
            "conv_layer_ratio_to_torch": 1.5}
@@ -302,8 +301,7 @@ def main():
                results["conv"], results["matmul_gflops"])
 
     results["lenet"] = lenet_throughput(steps=20 if args.quick else 50)
-    print("\nLeNet-5 training step, batch 64, 32x32, Adam (target >= 3,700 images/s; "
-          "PyTorch 2.13 CPU about 7,400 here):")
+    print("\nLeNet-5 training step, batch 64, 32x32, Adam (against PyTorch: see the comparison):")
     print(f"  1 BLAS thread, CPU clock:      {single['lenet']['images_per_second']:6.0f} images/s")
     print(f"  default threads, wall clock:   {results['lenet']['images_per_second']:6.0f} images/s")
 
