@@ -51,7 +51,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml docs/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check \
-	    --constraint docs/constraints.txt -e '.[docs,test]'
+	    --constraint docs/constraints.txt -e '.[docs,test,bench]'
 	touch $(STAMP)
 
 # The two editions build side by side (one process each, on two cores); each one's

@@ -47,19 +47,13 @@ ARGS = parse(None) if __name__ == "__main__" else None
 
 import numpy as np  # noqa: E402  (after the thread count is fixed)
 
+from compare import CONV_LAYERS  # noqa: E402
 from dlbook.nn import Conv2d  # noqa: E402
 
 CLOCK = time.process_time if ARGS is not None and ARGS.clock == "cpu" else time.perf_counter
 
-# name, input shape (N, C, H, W), out_channels, kernel, stride, padding
-LAYERS = [
-    ("LeNet C1", (64, 1, 32, 32), 6, 5, 1, 0),
-    ("LeNet C3", (64, 6, 14, 14), 16, 5, 1, 0),
-    ("AlexNet conv1", (8, 3, 227, 227), 96, 11, 4, 0),
-    ("AlexNet conv3", (8, 256, 13, 13), 384, 3, 1, 1),
-    ("Inception 3x3", (8, 96, 28, 28), 128, 3, 1, 1),
-    ("Inception 5x5", (8, 16, 28, 28), 32, 5, 1, 2),
-]
+# The six layers, shared with the comparison against PyTorch (compare.py).
+LAYERS = list(CONV_LAYERS)
 
 
 def median_times(fns, repeats, warmup=2, clock=None):

@@ -1,4 +1,4 @@
-"""`make bench`: dlbook's speed, measured against this machine's own matmul speed.
+"""`make bench`: dlbook's speed, against this machine's own matmul speed and against PyTorch.
 
 Every number is the median of several repetitions after a warm-up, taken in the
 same run as the baseline it is compared with (the machine is shared and noisy).
@@ -17,6 +17,9 @@ Two settings are measured, because both matter and they disagree on a busy machi
     python benchmarks/run.py            # everything but the site build
     python benchmarks/run.py --quick    # fewer repetitions, no GoogLeNet (about a minute)
     python benchmarks/run.py --site     # also time a clean `make html` and a rebuild
+
+The comparison with PyTorch CPU and a textbook im2col (``compare.py``) needs the
+``bench`` extra (``pip install -e '.[bench]'``); it is stored under ``compare``.
 """
 
 from __future__ import annotations
@@ -39,11 +42,13 @@ sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
 
+import compare  # noqa: E402
 from conv_suite import median_times, run_conv_suite  # noqa: E402
 
-TARGETS = {"conv_geomean_ratio": 1.5, "lenet_images_per_second": 3700,
-           "pytorch_lenet_images_per_second": 7400, "googlenet_peak_gb": 3.0,
-           "site_clean_seconds": 300, "site_rebuild_seconds": 60}
+TARGETS = {"conv_geomean_ratio": 1.5, "googlenet_peak_gb": 3.0,
+           "site_clean_seconds": 300, "site_rebuild_seconds": 60,
+           "lenet_throughput_ratio_to_torch": 0.8, "conv_geomean_ratio_to_torch": 1.0,
+           "conv_layer_ratio_to_torch": 1.5}
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -69,6 +74,7 @@ def lenet_throughput(batch=64, steps=30, clock=time.perf_counter):
 
     rng = np.random.default_rng(0)
     model = LeNet5(rng=0)
+    model.c1.needs_input_grad = False       # the images need no gradient
     loss_fn = SoftmaxCrossEntropy()
     opt = Adam(model.parameters(), lr=1e-3)
     x = rng.random((batch, 1, 32, 32), dtype=np.float32)
@@ -173,8 +179,10 @@ def profiles(quick, clock=time.perf_counter):
     from dlbook.models import GoogLeNet, GoogLeNetLoss, LeNet5
 
     rng = np.random.default_rng(0)
+    lenet = LeNet5(rng=0)
+    lenet.c1.needs_input_grad = False       # as in lenet_throughput
     out = {"lenet": layer_profile(
-        LeNet5(rng=0), rng.random((64, 1, 32, 32), dtype=np.float32), rng.integers(0, 10, 64),
+        lenet, rng.random((64, 1, 32, 32), dtype=np.float32), rng.integers(0, 10, 64),
         repeat=10 if quick else 30, clock=clock)}
     if not quick:
         out["googlenet"] = layer_profile(
@@ -293,8 +301,7 @@ def main():
                results["conv"], results["matmul_gflops"])
 
     results["lenet"] = lenet_throughput(steps=20 if args.quick else 50)
-    print("\nLeNet-5 training step, batch 64, 32x32, Adam (target >= 3,700 images/s; "
-          "PyTorch 2.13 CPU about 7,400 here):")
+    print("\nLeNet-5 training step, batch 64, 32x32, Adam (against PyTorch: see the comparison):")
     print(f"  1 BLAS thread, CPU clock:      {single['lenet']['images_per_second']:6.0f} images/s")
     print(f"  default threads, wall clock:   {results['lenet']['images_per_second']:6.0f} images/s")
 
@@ -308,6 +315,10 @@ def main():
         print(f"\nGoogLeNet forward+backward, batch 8 at 224x224 with auxiliary heads: "
               f"{g['seconds']:.2f} s wall ({g['cpu_seconds']:.2f} s CPU), peak NumPy memory "
               f"{g['peak_gb']:.2f} GB (target < 3 GB), process max RSS {g['max_rss_gb']:.2f} GB")
+
+    print("\ndlbook, PyTorch and a textbook im2col, each in its own process, "
+          f"{1 if args.quick else compare.ROUNDS} alternating round(s), medians:")
+    results["compare"] = compare.run(args.quick)
 
     if args.site:
         # The site's Performance page reads results.json: give the build this run's numbers.

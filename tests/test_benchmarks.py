@@ -9,7 +9,36 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import compare  # noqa: E402
 import conv_suite  # noqa: E402
+
+PAGE_KEYS = {"conv": {"geomean_ratio_to_torch", "textbook_geomean_ratio_to_torch"},
+             "layer": {"name", "dlbook_seconds", "torch_seconds", "textbook_seconds",
+                       "ratio_to_torch", "textbook_ratio_to_torch"},
+             "lenet": {"dlbook_images_per_second", "torch_images_per_second",
+                       "textbook_images_per_second", "throughput_ratio_to_torch",
+                       "textbook_throughput_ratio_to_torch"},
+             "googlenet": {"dlbook_seconds", "torch_seconds", "time_ratio_to_torch"}}
+
+
+def check_comparison(part, layer_names, googlenet):
+    assert PAGE_KEYS["conv"] <= part["conv"].keys()
+    assert [r["name"] for r in part["conv"]["layers"]] == layer_names
+    for row in part["conv"]["layers"]:
+        assert PAGE_KEYS["layer"] <= row.keys()
+        assert all(row[k] > 0 for k in PAGE_KEYS["layer"] - {"name"})
+    assert PAGE_KEYS["lenet"] <= part["lenet"].keys()
+    assert all(v > 0 for v in part["lenet"].values())
+    if googlenet:
+        assert PAGE_KEYS["googlenet"] <= part["googlenet"].keys()
+
+
+def test_comparison_with_pytorch_runs_in_quick_mode():
+    """One round of one tiny layer and a few LeNet steps per library and thread setting."""
+    res = compare.run(quick=True, log=lambda text: None)
+    assert res["rounds"] == 1 and res["libraries"] == ["dlbook", "torch", "textbook"]
+    for threads in ("1", "default"):
+        check_comparison(res[f"threads_{threads}"], ["tiny"], googlenet=False)
 
 
 def test_conv_suite_measures_both_baselines_on_a_tiny_layer(monkeypatch):
@@ -33,3 +62,8 @@ def test_committed_results_have_every_number_the_performance_page_shows():
     assert {"lenet", "googlenet"} <= res["single"]["profile"].keys()
     assert {"googlenet", "site", "load_before", "load_after"} <= res.keys()
     assert res["site"]["page_execution_seconds"]
+    comparison = res["compare"]
+    assert comparison["rounds"] == compare.ROUNDS
+    for threads in ("1", "default"):
+        check_comparison(comparison[f"threads_{threads}"], [l[0] for l in compare.CONV_LAYERS],
+                         googlenet=True)

@@ -87,8 +87,12 @@ def conv2d_forward(x, W, b, stride, padding, out_hw, workspace, keep):
     return u, (x.shape, cols, out_hw)
 
 
-def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
-    """``(dx, dW, db)`` from the output gradient and the forward ``cache``."""
+def conv2d_backward(dout, cache, W, stride, padding, workspace, keep, input_grad=True):
+    """``(dx, dW, db)`` from the output gradient and the forward ``cache``.
+
+    With ``input_grad=False``, ``dx`` is ``None`` and its two products (the column
+    gradient and col2im) are skipped.
+    """
     x_shape, cols, (oh, ow) = cache
     n = x_shape[0]
     c_out, _, kh, kw = W.shape
@@ -97,13 +101,17 @@ def conv2d_backward(dout, cache, W, stride, padding, workspace, keep):
         d3 = dout.astype(w2.dtype, copy=False).reshape(n, c_out, -1)
         x3 = cols                           # 1x1: x as (N, C, H*W)
         dW = np.matmul(d3, x3.transpose(0, 2, 1)).sum(axis=0)
-        dx = np.matmul(w2.T, d3).reshape(x_shape)
+        dx = np.matmul(w2.T, d3).reshape(x_shape) if input_grad else None
         return dx, dW.reshape(W.shape), d3.sum(axis=(0, 2))
     d2 = workspace.get("out", (c_out, oh, ow, n), w2.dtype, keep)
     np.copyto(d2, dout.transpose(1, 2, 3, 0))   # (C_out, OH, OW, N)
     d2 = d2.reshape(c_out, -1)
     db = d2.sum(axis=1)
-    dW = (d2 @ cols.T).reshape(W.shape)
+    # cols @ d2.T is the transpose of d2 @ cols.T, and OpenBLAS computes it faster:
+    # the long axis M is then the inner dimension of the row-major operand cols.
+    dW = np.matmul(cols, d2.T).T.reshape(W.shape)
+    if not input_grad:
+        return None, dW, db
     dcols = np.matmul(w2.T, d2, out=cols)   # cols are used up: reuse them
     dx = col2im_batch_last(dcols, x_shape, kh, kw, stride, padding, (oh, ow))
     return dx, dW, db
@@ -122,7 +130,10 @@ def im2col_batch_last(x, kh, kw, stride, padding, out_hw, out=None):
     n, c = x.shape[:2]
     (sh, sw), (oh, ow) = stride, out_hw
     hq, wq = oh + (kh - 1) // sh, ow + (kw - 1) // sw
-    xq = np.zeros((sh, sw, c, hq, wq, n), dtype=x.dtype)
+    # Without padding every phase pixel a window reads is an input pixel, copied
+    # below: the rest need no zeros.
+    fresh = np.empty if padding == (0, 0) else np.zeros
+    xq = fresh((sh, sw, c, hq, wq, n), dtype=x.dtype)
     blocks = phase_blocks(x.shape, stride, padding, (hq, wq), (kh, kw))
     for a, b, (ys, xs), (rows, cols) in blocks:
         xq[a, b, :, ys, xs] = x[:, :, rows, cols].transpose(1, 2, 3, 0)

@@ -43,6 +43,13 @@ class PhaseGrid:
                 self.offsets.append((phase, (p // sh) * self.wq + q // sw))
         self.span = self.shape[1] - max(shift for _, shift in self.offsets)
         self.overlapping = stride[0] < kernel[0] or stride[1] < kernel[1]
+        # Windows that tile the phases exactly (kernel == stride): offset (p, q) is
+        # the whole of phase (p, q), so each grid position is written once.
+        self.tiling = tuple(kernel) == tuple(stride)
+        # No padding and sizes that are multiples of the stride: every grid position
+        # holds an input pixel.
+        self.covered = (padding == extra == (0, 0)
+                        and h % sh == 0 and w % sw == 0)
 
     def _is_input_itself(self):
         """Stride 1 without padding: the grid is just the input, flattened."""
@@ -66,7 +73,10 @@ class PhaseGrid:
         """The padded input (padding ``fill``) as the grid: ``(sh*sw, L)``."""
         if self._is_input_itself():     # no copy if x is contiguous
             return np.ascontiguousarray(x).reshape(self.shape)
-        flat = np.full(self.shape, fill, dtype=x.dtype)
+        if self.covered:            # the copies below fill every position
+            flat = np.empty(self.shape, dtype=x.dtype)
+        else:
+            flat = np.full(self.shape, fill, dtype=x.dtype)
         for part, where in self._blocks(flat):
             part[...] = x[where]
         return flat
@@ -137,7 +147,7 @@ def max_pool2d_backward(dout, argmax, x_shape, kernel, stride, padding, out_hw, 
     span = grid.span
     d = grid.positions(dout, 0)
     winners = grid.positions(argmax, len(grid.offsets))     # never equal to an offset
-    dxg = np.zeros(grid.shape, dtype=dout.dtype)
+    dxg = (np.empty if grid.tiling else np.zeros)(grid.shape, dtype=dout.dtype)
     won = np.empty(span, dtype=bool)
     routed = np.empty(span, dtype=dout.dtype)
     for k, (phase, shift) in enumerate(grid.offsets):
@@ -183,7 +193,7 @@ def avg_pool2d_backward(dout, x_shape, kernel, stride, padding, out_hw, extra):
     share = dout / np.asarray(window_sizes(x_shape, kernel, stride, padding, out_hw, extra),
                               dout.dtype)
     share = grid.positions(share, 0)[:grid.span]
-    dxg = np.zeros(grid.shape, dtype=dout.dtype)
+    dxg = (np.empty if grid.tiling else np.zeros)(grid.shape, dtype=dout.dtype)
     for phase, shift in grid.offsets:
         if grid.overlapping:
             dxg[phase, shift:shift + grid.span] += share

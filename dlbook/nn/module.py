@@ -288,6 +288,9 @@ class Module:
 class Sequential(Module):
     """Modules applied one after another; ``backward`` runs them in reverse.
 
+    ``backward`` stops at a layer that returns ``None`` instead of an input gradient
+    (a :class:`~dlbook.nn.Conv2d` with ``needs_input_grad=False``) and returns ``None``.
+
     Sub-modules are named ``"0"``, ``"1"``, ... or by the keys of a ``dict``.
 
     Examples
@@ -336,6 +339,10 @@ class Sequential(Module):
         return x
 
     def backward(self, dout):
+        # A layer that returns None (e.g. a first Conv2d with needs_input_grad=False)
+        # ends the pass: nothing before it has a gradient to receive.
         for m in reversed(list(self._modules.values())):
             dout = m.backward(dout)
+            if dout is None:
+                break
         return dout
