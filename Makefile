@@ -64,12 +64,16 @@ html-en html-ja: html-%: $(STAMP)
 	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/$* \
 	    -D language=$* $(STRICT) docs $(OUT_$*)
 
+# The doctest builder shares each edition's doctrees with the html builder.  Its output
+# folder sits beside the html one (_build/doctest-en next to _build/html): myst-nb writes
+# the executed notebooks next to the output folder, and the html build offers them for
+# download from _build/jupyter_execute when it does not read the pages again.
 doctest: $(STAMP)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target doctest-en doctest-ja
 
 doctest-en doctest-ja: doctest-%: $(STAMP)
 	$(SPHINX) -b doctest -d $(BUILDDIR)/doctrees/$* \
-	    -D language=$* $(STRICT) docs $(BUILDDIR)/doctest/$*
+	    -D language=$* $(STRICT) docs $(BUILDDIR)/doctest-$*
 
 test-unit: $(STAMP)
 	$(PY) -m pytest -n 2 --ignore=tests/site
