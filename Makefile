@@ -78,8 +78,9 @@ doctest-en doctest-ja: doctest-%: $(STAMP)
 test-unit: $(STAMP)
 	$(PY) -m pytest -n 2 --ignore=tests/site
 
-# PyTorch comparisons (tests/pytorch) need torch, which has no floor here: they run in
-# test-unit only. The site tests need a built site: they run in test-site.
+# PyTorch comparisons (tests/pytorch) need torch, and the docs machinery's tests
+# (tests/docs: extensions, catalogues, figures) need Sphinx; neither has a floor here:
+# they run in test-unit only. The site tests need a built site: they run in test-site.
 $(MIN_STAMP): pyproject.toml .ci/floors.py
 	rm -rf $(MIN_VENV)
 	$(PYTHON) -m venv $(MIN_VENV)
@@ -90,7 +91,7 @@ $(MIN_STAMP): pyproject.toml .ci/floors.py
 
 test-min: $(STAMP) $(MIN_STAMP)
 	$(MIN_VENV)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|matplotlib|pytest|hypothesis|pyyaml)=='
-	$(MIN_VENV)/bin/python -m pytest -n 2 --ignore=tests/site --ignore=tests/pytorch
+	$(MIN_VENV)/bin/python -m pytest -n 2 --ignore=tests/site --ignore=tests/pytorch --ignore=tests/docs
 
 # Catalogue templates come from the sources alone (no notebook is executed), except
 # figures.pot: the figures' texts, which only running the pages tells (every notebook is

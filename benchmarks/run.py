@@ -46,7 +46,7 @@ import compare  # noqa: E402
 from conv_suite import median_times, run_conv_suite  # noqa: E402
 
 TARGETS = {"conv_geomean_ratio": 1.5, "googlenet_peak_gb": 3.0,
-           "site_clean_seconds": 300, "site_rebuild_seconds": 60,
+           "site_clean_seconds": 240, "site_rebuild_seconds": 20,
            "lenet_throughput_ratio_to_torch": 0.8, "conv_geomean_ratio_to_torch": 1.0,
            "conv_layer_ratio_to_torch": 1.5}
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -326,8 +326,9 @@ def main():
         Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf8")
         results["site"] = site_build_times()
         s = results["site"]
-        print(f"\nsite: clean `make html` {s['clean_seconds']:.0f} s (target < 300), rebuild "
-              f"after a prose edit {s['one_page_rebuild_seconds']:.0f} s (target < 60)")
+        print(f"\nsite (both editions): clean `make html` {s['clean_seconds']:.0f} s "
+              f"(target < {TARGETS['site_clean_seconds']}), rebuild after a prose edit "
+              f"{s['one_page_rebuild_seconds']:.0f} s (target < {TARGETS['site_rebuild_seconds']})")
         pages = s["page_execution_seconds"]
         print(f"  notebook execution: {sum(pages.values()):.0f} s over {len(pages)} pages; "
               "slowest: " + ", ".join(f"{p} {t:.1f} s" for p, t in list(pages.items())[:5]))

@@ -282,7 +282,7 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
     its execution cache it writes the notebook without them, so they are merged
     back from the cache here.
     """
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    executed = Path(app.env.mystnb_config.output_folder) / f"{pagename}.ipynb"
     if not executed.exists() or not context.get("page_source_suffix"):
         return
     import nbformat

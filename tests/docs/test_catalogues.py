@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted([*(ROOT / "docs" / "locale").rglob("*.po"),
                      *(ROOT / "docs" / "_ext" / "locale").rglob("*.po")])
 STATISTICS = re.compile(r"(\d+) (translated messages?|fuzzy translations?|untranslated messages?)")

@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 import dlbook_figure_text as ft  # noqa: E402
 import dlbook_figures  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIGURES_PO = ROOT / "docs" / "locale" / "ja" / "LC_MESSAGES" / "figures.po"
 
 

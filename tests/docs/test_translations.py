@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE_CATALOGUES = sorted((ROOT / "docs" / "locale" / "ja" / "LC_MESSAGES").rglob("*.po"))
 EXTENSION_CATALOGUE = ROOT / "docs" / "_ext" / "locale" / "ja" / "LC_MESSAGES" / "dlbook.po"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "docs" / "locale" / "ja" / "LC_MESSAGES"
 GLOSSARY = yaml.safe_load((ROOT / "docs" / "_data" / "glossary.yaml").read_text(encoding="utf-8"))
 TERM = re.compile(r"\{term\}`([^`]*)`")
