@@ -306,7 +306,8 @@ def _japanese_citations(app, config):
 
     sphinxcontrib-bibtex joins the authors of an in-text citation with English words;
     the Japanese edition gets the same author-year style with Japanese joiners.  The
-    bibliography itself stays in the papers' own language.
+    bibliography itself stays in the papers' own language.  The toggle of a hidden
+    code cell, which myst-nb writes in English, is set in Japanese here too.
     """
     if config.language != "ja":
         return
@@ -324,6 +325,10 @@ def _japanese_citations(app, config):
     register_plugin("sphinxcontrib.bibtex.style.referencing", "author_year_ja",
                     JapaneseAuthorYear, force=True)
     config.bibtex_reference_style = "author_year_ja"
+    # myst-nb's toggle of a hidden code cell ("Show code cell source"); the book hides
+    # inputs only (tags: [hide-input]).
+    config.nb_code_prompt_show = "コードを表示"
+    config.nb_code_prompt_hide = "コードを隠す"
 
 
 def compile_catalogues(locale_dir=LOCALE_DIR):

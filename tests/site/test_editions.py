@@ -176,6 +176,22 @@ def test_japanese_reader_pages_are_in_japanese():
         "are not in Japanese:\n" + "\n".join(english_only)
 
 
+def test_japanese_pages_carry_no_english_interface_words():
+    """The words the build writes around the text are Japanese too: box kinds, the
+    quiz answers' toggle, a hidden code cell's toggle, in-text citations."""
+    fixed = ["Correction to the notes", "Clarification of the notes", "Confirmation quiz",
+             "Show the answers", "Show code cell", "Hide code cell"]
+    found = []
+    for page in READER_PAGES:
+        html = (edition_dir("ja") / page).read_text(encoding="utf8")
+        found += [f"{page}: {word}" for word in fixed if word in html]
+        found += [f"{page}: citation joined by 'and'" for _ in
+                  re.findall(r"[A-Z][a-z]+ and [A-Z][a-z]+ \[<a", html)]
+    assert not found, found
+    html = (edition_dir("ja") / "part1/adam.html").read_text(encoding="utf8")
+    assert "Kingma と Ba [" in html and "講義ノートの訂正：" in html
+
+
 def test_each_edition_has_its_own_address():
     en = _read("en", "part1/activations.html")
     ja = _read("ja", "part1/activations.html")
