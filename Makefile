@@ -122,7 +122,7 @@ serve: $(STAMP)
 	$(PY) -m http.server --directory $(BUILDDIR)/html $(PORT)
 
 # The Performance page reads every number from results.json, the site build's included;
-# `make bench BENCH_ARGS=` skips the (about 80 s) site build, `BENCH_ARGS=--quick` more.
+# `make bench BENCH_ARGS=` skips the (about 2 min, both editions) site build, `BENCH_ARGS=--quick` more.
 BENCH_ARGS ?= --site
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)

@@ -101,7 +101,7 @@ def _conv_step(lib, shape, c_out, k, stride, pad, rng):
     return step
 
 
-def _lenet_step(lib, batch, rng):
+def lenet_step(lib, batch, rng):
     """One LeNet-5 training step (forward, loss, backward, Adam) in ``lib``."""
     import numpy as np
 
@@ -198,7 +198,7 @@ def measure(lib, works, threads, quick):
             step = _conv_step(lib, shape, c_out, k, stride, pad, rng)
             out[name] = _median(step, 2 if quick else 9, 1 if quick else 2, clock)
     if "lenet" in works:
-        out["LeNet-5"] = _median(_lenet_step(lib, 64, rng), 3 if quick else 40,
+        out["LeNet-5"] = _median(lenet_step(lib, 64, rng), 3 if quick else 40,
                                  1 if quick else 5, clock)
     if "googlenet" in works:
         out["GoogLeNet"] = _median(_googlenet_step(lib, 8, rng), 3, 1, clock)

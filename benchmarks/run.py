@@ -67,25 +67,12 @@ def matmul_gflops(n=1024, repeat=7, clock=time.perf_counter):
 
 
 def lenet_throughput(batch=64, steps=30, clock=time.perf_counter):
-    """Images per second of a LeNet-5 training step (forward, backward, Adam)."""
-    from dlbook.models import LeNet5
-    from dlbook.nn import SoftmaxCrossEntropy
-    from dlbook.optim import Adam
+    """Images per second of a LeNet-5 training step (forward, backward, Adam).
 
-    rng = np.random.default_rng(0)
-    model = LeNet5(rng=0)
-    model.c1.needs_input_grad = False       # the images need no gradient
-    loss_fn = SoftmaxCrossEntropy()
-    opt = Adam(model.parameters(), lr=1e-3)
-    x = rng.random((batch, 1, 32, 32), dtype=np.float32)
-    y = rng.integers(0, 10, batch)
-
-    def step():
-        loss_fn(model(x), y)
-        opt.zero_grad()
-        model.backward(loss_fn.backward())
-        opt.step()
-
+    The step is the comparison's own (``compare.lenet_step``): the first layer skips
+    the images' gradient, as PyTorch does.
+    """
+    step = compare.lenet_step("dlbook", batch, np.random.default_rng(0))
     (seconds,) = median_times([step], steps, warmup=5, clock=clock)
     return {"batch": batch, "seconds_per_step": seconds, "images_per_second": batch / seconds}
 
