@@ -301,11 +301,12 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
-def _japanese_citations(app, config):
-    """In the Japanese edition, cite as 「Kingma と Ba [2015]」 and 「He ら [2015]」.
+def _japanese_edition_settings(app, config):
+    """The Japanese edition's own settings: citations and myst-nb's code toggle.
 
-    sphinxcontrib-bibtex joins the authors of an in-text citation with English words;
-    the Japanese edition gets the same author-year style with Japanese joiners.  The
+    In-text citations read 「Kingma と Ba [2015]」 and 「He ら [2015]」: sphinxcontrib-bibtex
+    joins the authors with English words, so the Japanese edition gets the same
+    author-year style with Japanese joiners.  The
     bibliography itself stays in the papers' own language.  The toggle of a hidden
     code cell, which myst-nb writes in English, is set in Japanese here too.
     """
@@ -363,7 +364,7 @@ def setup(app):
     compile_catalogues()
     app.add_message_catalog(CATALOGUE, str(LOCALE_DIR))
     app.add_post_transform(_BoxKind)
-    app.connect("config-inited", _japanese_citations)
+    app.connect("config-inited", _japanese_edition_settings)
     app.add_transform(EnglishGloss)
     app.add_directive("literalinclude", CodeInclude, override=True)
     app.add_directive("correction", CorrectionDirective)
