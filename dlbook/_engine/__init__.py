@@ -6,7 +6,13 @@ shapes); what differs is *how*, and the Performance page explains each trick:
 
 - :mod:`~dlbook._engine.phases`: stride phases, shared by convolution and pooling;
 - :mod:`~dlbook._engine.conv`: batch-last im2col/col2im, the 1x1 path, kept workspaces;
-- :mod:`~dlbook._engine.pooling`: pooling over flat phase-split buffers.
+- :mod:`~dlbook._engine.pooling`: pooling over flat phase-split buffers;
+- :mod:`~dlbook._engine.memory`: freed memory stays in the process (set on import).
 
 Nothing here checks arguments: the layers in :mod:`dlbook.nn` do, once, before calling in.
 """
+
+from dlbook._engine.memory import keep_freed_memory
+
+# Whether glibc's thresholds were fixed; the Performance page and tests read it.
+KEEPS_FREED_MEMORY = keep_freed_memory()
