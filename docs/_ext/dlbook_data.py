@@ -7,6 +7,7 @@ without Sphinx installed.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -19,7 +20,43 @@ def load_notes_map():
     return yaml.safe_load((DATA / "notes_map.yaml").read_text(encoding="utf8"))
 
 
-def load_glossary():
-    """Glossary entries sorted by English term."""
+def load_glossary(language="en"):
+    """Glossary entries in the order of ``language``'s edition.
+
+    English: by English term.  Japanese: terms that start with Latin letters first,
+    A to Z, then the rest by their ``reading``, as a Japanese dictionary orders them
+    (:func:`reading_key`).
+    """
     entries = yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf8"))
+    if language == "ja":
+        return sorted(entries, key=lambda e: (1,) + reading_key(e["reading"]) if "reading" in e
+                      else (0, e["ja"].casefold()))
     return sorted(entries, key=lambda e: e["term"].lower())
+
+
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")
+_VOWEL_OF = {kana: vowel for vowel, row in (("あ", "あかさたなはまやらわ"), ("い", "いきしちにひみり"),
+                                            ("う", "うくすつぬふむゆる"), ("え", "えけせてねへめれ"),
+                                            ("お", "おこそとのほもよろを"))
+             for kana in row}
+
+
+def reading_key(reading):
+    """Sort key of a hiragana reading, in dictionary (あいうえお) order.
+
+    Voiced and small kana count first as their plain kana (が as か, ゅ as ゆ) and the
+    long-vowel mark as the vowel before it (ぐるーぷ as ぐるうぷ). Among readings equal
+    so far, plain comes before voiced before half-voiced (は, ば, ぱ), and large kana
+    before small (や, ゃ).
+
+    >>> sorted(["がくしゅうりつ", "かじゅうげんすい", "かがくしゅう"], key=reading_key)
+    ['かがくしゅう', 'がくしゅうりつ', 'かじゅうげんすい']
+    """
+    plain, marks = [], []
+    for ch in reading:
+        letter, *voicing = unicodedata.normalize("NFD", ch.translate(_SMALL_KANA))
+        if letter == "ー" and plain:
+            letter = _VOWEL_OF.get(plain[-1], letter)
+        plain.append(letter)
+        marks.append((voicing, ch != ch.translate(_SMALL_KANA)))
+    return ("".join(plain), marks, reading)

@@ -205,7 +205,7 @@ class GlossaryTableDirective(SphinxDirective):
     def run(self):
         self.env.note_dependency(str(DATA / "glossary.yaml"))
         lines = ["```{glossary}"]
-        for e in load_glossary():
+        for e in load_glossary(self.env.config.language):
             see = ""
             if e.get("see") in self.env.found_docs:
                 see = f" See {{doc}}`/{e['see']}`."

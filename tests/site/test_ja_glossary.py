@@ -113,6 +113,18 @@ def test_glossary_headwords_are_the_notes_terms(ja):
         assert f"({entry['term']})" in text, entry["term"]
 
 
+def test_glossary_is_in_dictionary_order(ja):
+    """Latin-lettered terms A to Z, then the rest in あいうえお order of their readings."""
+    headwords = parse(ja / "glossary.html").headwords
+    latin = [h for h in headwords if h[0].isascii()]
+    assert headwords[:len(latin)] == latin == sorted(latin, key=str.casefold)
+    readings = {e["ja"]: e["reading"] for e in GLOSSARY if "reading" in e}
+    kana = [readings[h] for h in headwords[len(latin):]]
+    assert kana[:3] == ["いんすたんすせいきか", "おもみのしょきちせってい", "かがくしゅう"]
+    assert kana.index("がくしゅうりつ") < kana.index("かじゅうげんすい")   # が sorts as か
+    assert kana[-1] == "れいやーせいきか"
+
+
 def test_every_term_reference_is_a_link(ja):
     unresolved, count = [], 0
     for path in sorted(ja.rglob("*.html")):
