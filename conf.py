@@ -54,7 +54,6 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
-    "sphinx_sitemap",
     "sphinxext.opengraph",
     "dlbook_docs",
     "dlbook_japanese",
@@ -149,8 +148,7 @@ copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 
-# -- sitemap and OpenGraph (canonical URLs come from html_baseurl) -------------------
-sitemap_url_scheme = "{link}"
+# -- OpenGraph (canonical URLs come from html_baseurl; dlbook_editions writes the sitemap)
 ogp_site_url = html_baseurl
 ogp_site_name = "dlbook"
 # Social cards are drawn by matplotlib; page titles carry Japanese, so the card font

@@ -17,6 +17,9 @@ This extension
   build time (so the language switch works from ``file://`` as well as from a
   server), and writes ``<link rel="alternate" hreflang>`` for every edition into
   ``<head>``;
+- writes each edition's ``sitemap.xml``: every page of the folder, each with its
+  twins as ``hreflang`` alternates, after every build, incremental ones included (it
+  replaces sphinx-sitemap, which lists only the pages the last build wrote);
 - installs the Japanese edition's search (``dlbook_search_ja``);
 - keeps the executed notebooks of a nested edition (``_build/html/ja``) out of the
   other edition's folder (myst-nb writes them next to the output folder).
@@ -179,10 +182,54 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + "".join(t + "\n" for t in tags)
 
 
+SITEMAP_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+
+
+def sitemap(pages, language, bases):
+    """The sitemap of ``language``'s edition: each page with its twins as alternates.
+
+    ``pages`` are paths from the edition's root; ``bases`` as :func:`edition_bases`.
+
+    Examples
+    --------
+    >>> xml = sitemap(["index.html"], "ja", {"en": "https://h/", "ja": "https://h/ja/"})
+    >>> print(xml.splitlines()[2])
+    <url><loc>https://h/ja/index.html</loc><xhtml:link rel="alternate" hreflang="en" \
+href="https://h/index.html"/><xhtml:link rel="alternate" hreflang="ja" \
+href="https://h/ja/index.html"/><xhtml:link rel="alternate" hreflang="x-default" \
+href="https://h/index.html"/></url>
+    """
+    lines = [SITEMAP_HEAD]
+    for page in pages:
+        links = [(lang, bases[lang] + page) for lang in EDITIONS if bases.get(lang)]
+        if bases.get(DEFAULT):
+            links.append(("x-default", bases[DEFAULT] + page))
+        alternates = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(url)}"/>'
+                             for lang, url in links) if len(links) > 2 else ""
+        lines.append(f"<url><loc>{escape(bases[language] + page)}</loc>{alternates}</url>\n")
+    return "".join(lines) + "</urlset>\n"
+
+
+def _write_sitemap(app, exception):
+    language = _language(app)
+    bases = edition_bases(language)
+    if exception or app.builder.name != "html" or not bases.get(language):
+        return
+    root = Path(app.outdir)
+    skip = {"_static"} | {folder.rstrip("/") for lang, (_, folder) in EDITIONS.items()
+                          if folder and lang != language}
+    pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
+                   if not skip & set(path.relative_to(root).parts[:1]))
+    (root / "sitemap.xml").write_text(sitemap(pages, language, bases), encoding="utf-8")
+
+
 def setup(app):
     app.setup_extension("dlbook_search_ja")
     app.connect("config-inited", _set_addresses, priority=900)
     app.connect("builder-inited", _keep_notebooks_outside_the_other_edition, priority=900)
     app.connect("builder-inited", _search_summary)
     app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _write_sitemap)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

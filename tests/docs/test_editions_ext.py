@@ -57,3 +57,22 @@ def test_the_query_splitter_script_survives_the_template():
     assert "var splitQuery" in code and not set("<>&") & set(code)
     tables = dlbook_search_ja.segmenter_model()["tables"]
     assert {name for name, _ in dlbook_search_ja.FEATURES} == set(tables)
+
+
+def test_the_sitemap_lists_each_page_with_its_twins():
+    bases = {"en": "https://h/", "ja": "https://h/ja/"}
+    xml = dlbook_editions.sitemap(["index.html", "part1/adam.html"], "en", bases)
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = ET.fromstring(xml).findall("s:url", ns)
+    assert [u.find("s:loc", ns).text for u in urls] == ["https://h/index.html",
+                                                        "https://h/part1/adam.html"]
+    links = {a.get("hreflang"): a.get("href") for a in urls[1].findall("x:link", ns)}
+    assert links == {"en": "https://h/part1/adam.html", "ja": "https://h/ja/part1/adam.html",
+                     "x-default": "https://h/part1/adam.html"}
+
+
+def test_a_sitemap_with_no_other_edition_known_has_no_alternates():
+    xml = dlbook_editions.sitemap(["index.html"], "ja", {"en": None, "ja": "https://h/ja/"})
+    assert "<loc>https://h/ja/index.html</loc>" in xml and "hreflang" not in xml
