@@ -9,6 +9,7 @@ import platform
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +45,7 @@ STEP = textwrap.dedent("""
 
 def faults_per_step(**env):
     done = subprocess.run([sys.executable, "-c", STEP], env={**os.environ, **env},
+                          cwd=Path(__file__).resolve().parent.parent,   # dlbook importable
                           capture_output=True, text=True, check=True)
     return float(done.stdout)
 
