@@ -201,7 +201,8 @@ def test_conv_scratch_is_reused_without_aliasing_results(rng, monkeypatch):
 def test_conv_keeps_only_large_scratch_arrays(rng):
     big = Conv2d(3, 96, 11, stride=4, rng=0)       # AlexNet conv1: 35 MB of columns
     big(rng.standard_normal((8, 3, 227, 227), dtype=np.float32))
-    assert sorted(big._workspace.arrays) == ["cols"]    # its 9 MB output: the allocator's
+    # Its 9 MB output is left to the allocator where freed memory stays in the process.
+    assert sorted(big._workspace.arrays) == (["cols"] if engine_conv.APPLIED else ["cols", "out"])
     small = Conv2d(1, 6, 5, rng=0)                  # LeNet C1: 5 MB, left to the allocator
     small(rng.standard_normal((64, 1, 32, 32), dtype=np.float32))
     assert small._workspace.arrays == {}

@@ -12,7 +12,4 @@ shapes); what differs is *how*, and the Performance page explains each trick:
 Nothing here checks arguments: the layers in :mod:`dlbook.nn` do, once, before calling in.
 """
 
-from dlbook._engine.memory import keep_freed_memory
-
-# Whether glibc's thresholds were fixed; the Performance page and tests read it.
-KEEPS_FREED_MEMORY = keep_freed_memory()
+from dlbook._engine.memory import APPLIED as KEEPS_FREED_MEMORY  # noqa: F401 (tests read it)

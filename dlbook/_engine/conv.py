@@ -21,12 +21,13 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from dlbook._engine.memory import MMAP_THRESHOLD
+from dlbook._engine.memory import APPLIED, MMAP_THRESHOLD
 from dlbook._engine.phases import phase_blocks
 
 # Scratch arrays this large are kept between training steps (see Workspace): the
-# allocator reuses freed memory only below this size (dlbook/_engine/memory.py).
-KEEP_BYTES = MMAP_THRESHOLD
+# allocator reuses freed memory below MMAP_THRESHOLD when dlbook/_engine/memory.py
+# could set it; otherwise 8 MiB keeps AlexNet conv1's 9 and 35 MB arrays.
+KEEP_BYTES = MMAP_THRESHOLD if APPLIED else 8 << 20
 
 # Bytes of input gradient (and its partial sums) that col2im works on at a time: small
 # enough to stay in a core's L2 cache while all kh*kw window offsets are added.
@@ -36,13 +37,14 @@ COL2IM_SLAB_BYTES = 1 << 20
 class Workspace:
     """Arrays a layer keeps between training steps, by role ("cols", "out").
 
-    Freed memory up to 32 MiB stays in the process and is handed out again
-    (:mod:`dlbook._engine.memory`); a larger array comes as new pages from the
-    kernel every time, a page fault per page on first touch (400 to 900 a
-    step for AlexNet conv1's 35 MB of columns).  In training the layer
-    therefore keeps its arrays of ``KEEP_BYTES`` or more and leaves smaller
-    ones to the allocator (keeping those too measured the same for LeNet-5).
-    Outside training nothing is kept.
+    On glibc, freed blocks under 32 MiB stay in the process and are handed
+    out again (:mod:`dlbook._engine.memory`); a larger array comes as new
+    pages from the kernel every time, a page fault per page on first touch
+    (400 to 900 a step for AlexNet conv1's 35 MB of columns: NumPy asks for
+    2 MiB huge pages for arrays this large).  In training the layer therefore
+    keeps its arrays of ``KEEP_BYTES`` or more and leaves smaller ones to the
+    allocator (keeping those too measured the same for LeNet-5).  Outside
+    training nothing is kept.
     """
 
     def __init__(self):
