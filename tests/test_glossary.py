@@ -1,7 +1,9 @@
 """docs/_data/glossary.yaml: every entry is complete, and the Japanese order is a dictionary's."""
 
+import doctest
 import re
 
+import dlbook_data
 import pytest
 from dlbook_data import load_glossary, reading_key
 
@@ -34,3 +36,8 @@ def test_both_editions_list_every_term_once():
 ])
 def test_reading_key_orders_as_a_dictionary(earlier, later):
     assert reading_key(earlier) < reading_key(later)
+
+
+def test_docstring_examples():
+    failures, tried = doctest.testmod(dlbook_data)
+    assert tried >= 3 and failures == 0

@@ -24,8 +24,14 @@ def load_glossary(language="en"):
     """Glossary entries in the order of ``language``'s edition.
 
     English: by English term.  Japanese: terms that start with Latin letters first,
-    A to Z, then the rest by their ``reading``, as a Japanese dictionary orders them
-    (:func:`reading_key`).
+    A to Z, then the rest by their ``reading``, in 五十音 order (:func:`reading_key`).
+
+    Examples
+    --------
+    >>> [e["ja"] for e in load_glossary("ja")][:2]
+    ['AdaGrad', 'Adam']
+    >>> [e["term"] for e in load_glossary("en")][:2]
+    ['activation function', 'AdaGrad']
     """
     entries = yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf8"))
     if language == "ja":
@@ -42,13 +48,16 @@ _VOWEL_OF = {kana: vowel for vowel, row in (("あ", "あかさたなはまやら
 
 
 def reading_key(reading):
-    """Sort key of a hiragana reading, in dictionary (あいうえお) order.
+    """Sort key of a hiragana reading, in 五十音 order as Japanese dictionaries sort.
 
     Voiced and small kana count first as their plain kana (が as か, ゅ as ゆ) and the
     long-vowel mark as the vowel before it (ぐるーぷ as ぐるうぷ). Among readings equal
     so far, plain comes before voiced before half-voiced (は, ば, ぱ), and large kana
-    before small (や, ゃ).
+    before small (ひやく before ひゃく), as most Japanese dictionaries order 直音 before
+    拗音 and 促音 (Unicode's collation puts the small kana first).
 
+    Examples
+    --------
     >>> sorted(["がくしゅうりつ", "かじゅうげんすい", "かがくしゅう"], key=reading_key)
     ['かがくしゅう', 'がくしゅうりつ', 'かじゅうげんすい']
     """

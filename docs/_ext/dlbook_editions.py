@@ -17,8 +17,8 @@ This extension
   build time (so the language switch works from ``file://`` as well as from a
   server), and writes ``<link rel="alternate" hreflang>`` for every edition into
   ``<head>``;
-- writes each edition's ``sitemap.xml``: every page of the folder, each with its
-  twins as ``hreflang`` alternates, after every build, incremental ones included (it
+- writes each edition's ``sitemap.xml``: every page of the book, each with its twins
+  as ``hreflang`` alternates, after every build, incremental ones included (it
   replaces sphinx-sitemap, which lists only the pages the last build wrote);
 - installs the Japanese edition's search (``dlbook_search_ja``);
 - keeps the executed notebooks of a nested edition (``_build/html/ja``) out of the
@@ -213,16 +213,15 @@ href="https://h/index.html"/></url>
 
 
 def _write_sitemap(app, exception):
+    """Every page of the book (its documents, from the saved environment, so after an
+    incremental build too); not the search page, the indexes or the source listings."""
     language = _language(app)
     bases = edition_bases(language)
     if exception or app.builder.name != "html" or not bases.get(language):
         return
-    root = Path(app.outdir)
-    skip = {"_static"} | {folder.rstrip("/") for lang, (_, folder) in EDITIONS.items()
-                          if folder and lang != language}
-    pages = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.html")
-                   if not skip & set(path.relative_to(root).parts[:1]))
-    (root / "sitemap.xml").write_text(sitemap(pages, language, bases), encoding="utf-8")
+    pages = sorted(app.builder.get_target_uri(doc) for doc in app.env.found_docs)
+    (Path(app.outdir) / "sitemap.xml").write_text(sitemap(pages, language, bases),
+                                                   encoding="utf-8")
 
 
 def setup(app):
