@@ -14,6 +14,10 @@ At ``config-inited`` (so a bare ``sphinx-build -D language=ja`` gets it too):
   of the translations and of the kernel hook, so editing ``figures.po`` re-executes
   the pages instead of serving figures with the old words.
 
+In the Sphinx process itself, the only figures drawn are the pages' social cards
+(sphinxext-opengraph, with matplotlib): a "Glyph ... missing from font(s)" warning
+there is an error too, so a card cannot show boxes for characters its font lacks.
+
 With ``DLBOOK_FIGURES=record`` every page is read and executed again (no cache, no
 incremental build) and the texts the kernels report are written, at the end of the
 build, to ``<outdir>/figures.pot`` (``make gettext`` merges it like the page
@@ -26,6 +30,7 @@ import hashlib
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -189,6 +194,9 @@ def _source_read(app, docname, source):
 
 
 def setup(app):
+    from dlbook_figure_text import GLYPH_MISSING
+
+    warnings.filterwarnings("error", message=GLYPH_MISSING)     # the social cards
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("source-read", _source_read)
     app.connect("env-before-read-docs", _read_every_page)

@@ -262,3 +262,22 @@ def test_an_empty_recording_never_reaches_the_catalogue(monkeypatch, tmp_path):
     app = SimpleNamespace(outdir=str(tmp_path), config=SimpleNamespace(release="0"))
     with pytest.raises(ExtensionError, match="no figure text"):
         dlbook_figures._build_finished(app, None)
+
+
+def test_a_glyph_missing_from_a_social_card_is_an_error():
+    """The Sphinx process draws the social cards: setup makes a missing glyph fail there."""
+
+    class App:                                  # all that setup() uses of Sphinx's app
+        def connect(self, *args, **kwargs):
+            pass
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.resetwarnings()                # as in sphinx-build, not under pytest's filters
+        dlbook_figures.setup(App())
+        fig = plt.figure(figsize=(2, 1))
+        fig.text(0.1, 0.5, "勾配", family="DejaVu Sans")   # a font without kana or kanji
+        with pytest.raises(UserWarning, match="missing from"):
+            fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
