@@ -69,3 +69,22 @@ def reading_key(reading):
         plain.append(letter)
         marks.append((voicing, ch != ch.translate(_SMALL_KANA)))
     return ("".join(plain), marks, reading)
+
+
+_ROWS = {kana: f"{row[0]}行" for row in ("あいうえお", "かきくけこ", "さしすせそ", "たちつてと",
+                                         "なにぬねの", "はひふへほ", "まみむめも", "やゆよ",
+                                         "らりるれろ", "わをん")
+         for kana in row}
+
+
+def glossary_group_ja(entry):
+    """The heading a Japanese glossary entry sorts under: 英字, or its reading's 行.
+
+    Examples
+    --------
+    >>> glossary_group_ja({"ja": "Adam"}), glossary_group_ja({"ja": "学習率", "reading": "がくしゅうりつ"})
+    ('英字', 'か行')
+    """
+    if "reading" not in entry:
+        return "英字"
+    return _ROWS[reading_key(entry["reading"])[0][0]]

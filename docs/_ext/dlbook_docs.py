@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import shutil
 import textwrap
 from pathlib import Path
@@ -30,7 +31,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from dlbook_data import DATA, load_glossary, load_notes_map
+from dlbook_data import DATA, glossary_group_ja, load_glossary, load_notes_map
 
 # The extension's own words (box kinds, the quiz's "Show the answers") are translated by
 # a message catalogue of its own, docs/_ext/locale/<lang>/LC_MESSAGES/dlbook.po.
@@ -204,13 +205,22 @@ class GlossaryTableDirective(SphinxDirective):
 
     def run(self):
         self.env.note_dependency(str(DATA / "glossary.yaml"))
-        lines = ["```{glossary}"]
-        for e in load_glossary(self.env.config.language):
-            see = ""
-            if e.get("see") in self.env.found_docs:
-                see = f" See {{doc}}`/{e['see']}`."
-            lines += [e["term"], f"  ({e['ja']}) {e['definition']}{see}", ""]
-        lines.append("```")
+        language = self.env.config.language
+        entries = load_glossary(language)
+        # The Japanese edition is headed by 英字 and the kana rows (あ行, か行, ...), as a
+        # Japanese glossary is; the English one is a single list.
+        group = glossary_group_ja if language == "ja" else (lambda e: None)
+        lines = []
+        for heading, members in itertools.groupby(entries, key=group):
+            if heading:
+                lines += [f"```{{rubric}} {heading}", "```", ""]
+            lines.append("```{glossary}")
+            for e in members:
+                see = ""
+                if e.get("see") in self.env.found_docs:
+                    see = f" See {{doc}}`/{e['see']}`."
+                lines += [e["term"], f"  ({e['ja']}) {e['definition']}{see}", ""]
+            lines += ["```", ""]
         return _parse(self, "\n".join(lines))
 
 

@@ -123,6 +123,12 @@ def test_glossary_is_in_dictionary_order(ja):
     assert kana[:3] == ["いんすたんすせいきか", "おもみのしょきちせってい", "かがくしゅう"]
     assert kana.index("がくしゅうりつ") < kana.index("かじゅうげんすい")   # が sorts as か
     assert kana[-1] == "れいやーせいきか"
+    # headed as a Japanese glossary is: the Latin-lettered terms, then each kana row
+    html = (ja / "glossary.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<p class="rubric"[^>]*>([^<]+)</p>', html)
+    assert rows == ["英字", "あ行", "か行", "さ行", "た行", "な行", "は行", "ま行", "ら行"]
+    assert html.index(">英字<") < html.index('id="term-AdaGrad"') < html.index(">あ行<") \
+        < html.index('id="term-instance-normalisation"') < html.index(">か行<")
 
 
 def test_every_term_reference_is_a_link(ja):
