@@ -152,6 +152,19 @@ def _search_summary(app):
         app.add_js_file(None, body=_FIX_SEARCH_SUMMARY % {"text": text}, priority=900)
 
 
+def alternates(bases, page):
+    """``(hreflang, url)`` of ``page`` in every edition with a known address, and
+    ``x-default`` (the English one): the page's ``<link>`` tags and its sitemap entry.
+
+    >>> alternates({"en": "https://h/", "ja": None}, "a.html")
+    [('en', 'https://h/a.html'), ('x-default', 'https://h/a.html')]
+    """
+    links = [(lang, bases[lang] + page) for lang in EDITIONS if bases.get(lang)]
+    if bases.get(DEFAULT):
+        links.append(("x-default", bases[DEFAULT] + page))
+    return links
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     if app.builder.format != "html":
         return
@@ -171,11 +184,8 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["dlbook_editions"] = editions
     context["dlbook_switch_label"] = UI[language]["label"]
     context["dlbook_language"] = language
-    tags = [f'<link rel="alternate" hreflang="{e["language"]}" href="{escape(e["url"])}" />'
-            for e in editions]
-    if editions and bases.get(DEFAULT):
-        default = escape(bases[DEFAULT] + target)
-        tags.append(f'<link rel="alternate" hreflang="x-default" href="{default}" />')
+    tags = [f'<link rel="alternate" hreflang="{lang}" href="{escape(url)}" />'
+            for lang, url in alternates(bases, target)]
     tags.append(f'<meta property="og:locale" content="{OG_LOCALE[language]}" />')
     tags += [f'<meta property="og:locale:alternate" content="{OG_LOCALE[e["language"]]}" />'
              for e in editions if not e["current"]]
@@ -201,14 +211,12 @@ href="https://h/index.html"/><xhtml:link rel="alternate" hreflang="ja" \
 href="https://h/ja/index.html"/><xhtml:link rel="alternate" hreflang="x-default" \
 href="https://h/index.html"/></url>
     """
+    twins = sum(1 for lang in EDITIONS if bases.get(lang)) > 1   # else no alternates
     lines = [SITEMAP_HEAD]
     for page in pages:
-        links = [(lang, bases[lang] + page) for lang in EDITIONS if bases.get(lang)]
-        if bases.get(DEFAULT):
-            links.append(("x-default", bases[DEFAULT] + page))
-        alternates = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(url)}"/>'
-                             for lang, url in links) if len(links) > 2 else ""
-        lines.append(f"<url><loc>{escape(bases[language] + page)}</loc>{alternates}</url>\n")
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(url)}"/>'
+                        for lang, url in alternates(bases, page)) if twins else ""
+        lines.append(f"<url><loc>{escape(bases[language] + page)}</loc>{links}</url>\n")
     return "".join(lines) + "</urlset>\n"
 
 
