@@ -48,11 +48,16 @@ STEP = textwrap.dedent("""
 """)
 
 
-def faults_per_step(**env):
-    done = subprocess.run([sys.executable, "-c", STEP], env={**os.environ, **env},
+def python(code, **env):
+    """What ``code`` prints, run by a fresh interpreter with ``env`` added."""
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env},
                           cwd=Path(__file__).resolve().parent.parent,   # dlbook importable
                           capture_output=True, text=True, check=True)
-    return float(done.stdout)
+    return done.stdout
+
+
+def faults_per_step(**env):
+    return float(python(STEP, **env))
 
 
 @pytest.mark.skipif(not GLIBC, reason="the thresholds are glibc's")
@@ -69,9 +74,7 @@ def test_with_the_setting_off_the_same_step_faults_every_time():
 
 @pytest.mark.skipif(not GLIBC, reason="the thresholds are glibc's")
 def test_the_engine_reports_the_setting_applied():
-    from dlbook import _engine
-
-    assert _engine.KEEPS_FREED_MEMORY is (os.environ.get("DLBOOK_KEEP_FREED_MEMORY") != "0")
+    assert memory.APPLIED is (os.environ.get("DLBOOK_KEEP_FREED_MEMORY") != "0")
 
 
 def test_the_setting_can_be_turned_off():
@@ -80,7 +83,4 @@ def test_the_setting_can_be_turned_off():
 
 def test_without_the_setting_the_layers_keep_smaller_arrays():
     code = "from dlbook._engine import conv; print(conv.APPLIED, conv.KEEP_BYTES)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "DLBOOK_KEEP_FREED_MEMORY": "0"}, check=True,
-                          cwd=Path(__file__).resolve().parent.parent)
-    assert done.stdout.split() == ["False", str(8 << 20)]
+    assert python(code, DLBOOK_KEEP_FREED_MEMORY="0").split() == ["False", str(8 << 20)]
