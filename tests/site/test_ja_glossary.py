@@ -1,12 +1,11 @@
 """The glossary and its ``{term}`` links in the built Japanese edition.
 
-Reads the HTML of the Japanese edition (``$DLBOOK_JA_SITE_DIR``, by default the
-``ja/`` folder of the built site); no browser is needed.
+Reads the HTML of the Japanese edition (the ``ja/`` folder of the built site,
+``built_site.edition_dir``); no browser is needed.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,23 +13,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from built_site import ROOT, site_dir
+from built_site import ROOT, edition_dir
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
 GLOSSARY = yaml.safe_load((ROOT / "docs" / "_data" / "glossary.yaml").read_text(encoding="utf-8"))
 
 
-def ja_site() -> Path:
-    path = Path(os.environ.get("DLBOOK_JA_SITE_DIR", site_dir() / "ja"))
-    return path if path.is_absolute() else ROOT / path
-
-
 @pytest.fixture(scope="module")
 def ja():
-    root = ja_site()
+    root = edition_dir("ja")
     if not (root / "glossary.html").is_file():
-        pytest.skip(f"no built Japanese edition at {root} (run 'make html', or set DLBOOK_JA_SITE_DIR)")
+        pytest.skip(f"no built Japanese edition at {root} (run 'make html', or set DLBOOK_SITE_DIR)")
     return root
 
 
