@@ -1,5 +1,10 @@
 """dlbook, PyTorch and a textbook im2col side by side, each in its own process.
 
+A fourth measurement, ``products``, times only the three matrix products of each
+convolution layer's im2col (``np.matmul`` on arrays of the layer's shapes, written into
+arrays allocated once, in the order and layout :mod:`dlbook._engine.conv` uses): the
+floor of any im2col layer built on NumPy's BLAS, however fast its copies.
+
 One *measurement* is a fresh Python process that imports one library, sets its thread
 count before anything loads, builds the work, warms it up and returns the median of
 several timed repetitions.  BLAS and OpenMP worker threads keep spinning after a call
@@ -35,7 +40,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-LIBRARIES = ("dlbook", "torch", "textbook")
+LIBRARIES = ("dlbook", "torch", "textbook", "products")
+# What each measurement times: "products" are a convolution layer's matrix products only.
+WORKS = {"products": ("conv",)}
 ROUNDS = 3
 
 # name, input shape (N, C, H, W), out_channels, kernel, stride, padding
@@ -86,6 +93,8 @@ def _conv_step(lib, shape, c_out, k, stride, pad, rng):
         def step():
             conv.forward(x)
             conv.backward(dout)
+    elif lib == "products":
+        step = _products_step(shape, c_out, k, stride, pad, rng)
     else:
         import torch
 
@@ -98,6 +107,31 @@ def _conv_step(lib, shape, c_out, k, stride, pad, rng):
             conv.zero_grad()
             xt.grad = None
             conv(xt).backward(dout)
+    return step
+
+
+def _products_step(shape, c_out, k, stride, pad, rng):
+    """The three products of a convolution layer's im2col, and nothing else.
+
+    ``W2 @ cols`` (forward), ``cols @ dU.T`` (weight gradient, transposed as the
+    engine computes it) and ``W2.T @ dU`` (column gradient), float32, into arrays
+    allocated once: ``W2`` is ``(C_out, C*k*k)``, ``cols`` ``(C*k*k, N*OH*OW)``.
+    """
+    import numpy as np
+
+    n, c, h, w = shape
+    oh, ow = (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1
+    kk, m = c * k * k, n * oh * ow
+    w2 = rng.standard_normal((c_out, kk), dtype=np.float32)
+    cols = rng.standard_normal((kk, m), dtype=np.float32)
+    du = rng.standard_normal((c_out, m), dtype=np.float32)
+    u, dw, dcols = (np.empty((c_out, m), np.float32), np.empty((kk, c_out), np.float32),
+                    np.empty((kk, m), np.float32))
+
+    def step():
+        np.matmul(w2, cols, out=u)
+        np.matmul(cols, du.T, out=dw)
+        np.matmul(w2.T, du, out=dcols)
     return step
 
 
@@ -226,7 +260,8 @@ def compare(works, libs, threads, quick, rounds=ROUNDS):
     for r in range(rounds):
         order = libs[r % len(libs):] + libs[:r % len(libs)]
         for lib in order:
-            per_round[lib].append(run_child(lib, works, threads, quick))
+            its_works = [w for w in works if w in WORKS.get(lib, works)]
+            per_round[lib].append(run_child(lib, its_works, threads, quick))
     return {lib: {name: statistics.median(rnd[name] for rnd in rounds_)
                   for name in rounds_[0]}
             for lib, rounds_ in per_round.items()}
@@ -245,20 +280,22 @@ def run(quick=False, log=print):
     for threads in ("1", "default"):
         part = {}
         both = compare(("conv", "lenet"), list(LIBRARIES), threads, quick, rounds)
-        lenet = {lib: {"LeNet-5": times.pop("LeNet-5")} for lib, times in both.items()}
+        trainers = [lib for lib in LIBRARIES if "lenet" in WORKS.get(lib, ("lenet",))]
+        lenet = {lib: {"LeNet-5": both[lib].pop("LeNet-5")} for lib in trainers}
         conv = both
         layers = list(conv["dlbook"])
         part["conv"] = {"layers": [
             {"name": name, **{f"{lib}_seconds": conv[lib][name] for lib in LIBRARIES},
              "ratio_to_torch": conv["dlbook"][name] / conv["torch"][name],
-             "textbook_ratio_to_torch": conv["textbook"][name] / conv["torch"][name]}
+             "textbook_ratio_to_torch": conv["textbook"][name] / conv["torch"][name],
+             "products_ratio_to_torch": conv["products"][name] / conv["torch"][name]}
             for name in layers]}
         part["conv"]["geomean_ratio_to_torch"] = geomean(
             r["ratio_to_torch"] for r in part["conv"]["layers"])
         part["conv"]["textbook_geomean_ratio_to_torch"] = geomean(
             r["textbook_ratio_to_torch"] for r in part["conv"]["layers"])
         part["lenet"] = {f"{lib}_images_per_second": 64 / lenet[lib]["LeNet-5"]
-                         for lib in LIBRARIES}
+                         for lib in trainers}
         part["lenet"]["throughput_ratio_to_torch"] = (
             lenet["torch"]["LeNet-5"] / lenet["dlbook"]["LeNet-5"])
         part["lenet"]["textbook_throughput_ratio_to_torch"] = (
@@ -283,11 +320,13 @@ def _torch_version():
 def summary(threads, part):
     clock = "CPU clock" if threads == "1" else "wall clock"
     lines = [f"\n{threads} thread(s), {clock}: ms per forward+backward "
-             f"(dlbook / PyTorch / textbook im2col), dlbook/PyTorch time ratio"]
+             f"(dlbook / PyTorch / textbook im2col / products alone), dlbook/PyTorch "
+             f"and products/PyTorch time ratios"]
     for r in part["conv"]["layers"]:
         lines.append(f"  {r['name']:14s} {r['dlbook_seconds'] * 1e3:8.2f} "
                      f"{r['torch_seconds'] * 1e3:8.2f} {r['textbook_seconds'] * 1e3:8.2f}"
-                     f"   {r['ratio_to_torch']:5.2f}")
+                     f" {r['products_seconds'] * 1e3:8.2f}"
+                     f"   {r['ratio_to_torch']:5.2f} {r['products_ratio_to_torch']:5.2f}")
     lines.append(f"  geometric mean ratio {part['conv']['geomean_ratio_to_torch']:.2f} "
                  f"(textbook {part['conv']['textbook_geomean_ratio_to_torch']:.2f})")
     le = part["lenet"]

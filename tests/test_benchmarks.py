@@ -14,6 +14,7 @@ import conv_suite  # noqa: E402
 
 PAGE_KEYS = {"conv": {"geomean_ratio_to_torch", "textbook_geomean_ratio_to_torch"},
              "layer": {"name", "dlbook_seconds", "torch_seconds", "textbook_seconds",
+                       "products_seconds", "products_ratio_to_torch",
                        "ratio_to_torch", "textbook_ratio_to_torch"},
              "lenet": {"dlbook_images_per_second", "torch_images_per_second",
                        "textbook_images_per_second", "throughput_ratio_to_torch",
@@ -36,7 +37,7 @@ def check_comparison(part, layer_names, googlenet):
 def test_comparison_with_pytorch_runs_in_quick_mode():
     """One round of one tiny layer and a few LeNet steps per library and thread setting."""
     res = compare.run(quick=True, log=lambda text: None)
-    assert res["rounds"] == 1 and res["libraries"] == ["dlbook", "torch", "textbook"]
+    assert res["rounds"] == 1 and res["libraries"] == ["dlbook", "torch", "textbook", "products"]
     for threads in ("1", "default"):
         check_comparison(res[f"threads_{threads}"], ["tiny"], googlenet=False)
 
