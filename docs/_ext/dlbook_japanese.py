@@ -11,14 +11,20 @@
   overlapping 4-character pieces.  English words are stemmed as before.
 
 A Japanese edition (``-D language=ja``) keeps Sphinx's own Japanese search, and its
-``<html lang="ja">`` covers every run: the writer adds no spans there.
+``<html lang="ja">`` covers every Japanese run: the writer adds no spans there.  What
+that edition leaves in English is marked ``lang="en"`` instead (:class:`MarkEnglish`):
+the API reference's docstrings, the bibliography, and English glosses inside Japanese
+sentences, so that a screen reader reads them with an English voice.
 """
 
 from __future__ import annotations
 
 import re
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.search.en import SearchEnglish
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.html5 import HTML5Translator
 
 # Hiragana, katakana (and its phonetic extensions), CJK symbols and punctuation
@@ -59,6 +65,104 @@ class JapaneseMarkupTranslator(HTML5Translator):
         for piece, is_japanese in japanese_runs(text):
             encoded = self.encode(piece)
             self.body.append(f'<span lang="ja">{encoded}</span>' if is_japanese else encoded)
+
+
+# English in the Japanese edition.  A word starts with a Latin letter; a Latin run is
+# words and numbers joined by spaces and punctuation (``Reference 2 of the notes``).  A
+# run is English if it has two or more words (``learning rate``), or if it is one word
+# of four letters or more alone in brackets (``(dropout)``).  Other single words in a
+# Japanese sentence are names, symbols or terms (ReLU, Adam, x), which read as part of
+# the Japanese text (WCAG 3.1.2 exempts them).
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
+LATIN_RUN = re.compile(rf"{LATIN_WORD.pattern}(?:[ ,:;.]+(?:{LATIN_WORD.pattern}|\d[\d–\-]*))*")
+GLOSS_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]{3,}")
+ENGLISH_WORD = re.compile("[A-Za-z]{2}")
+# Blocks whose text is judged as a whole, and what inside them is not prose.
+TEXT_BLOCKS = (nodes.paragraph, nodes.title, nodes.term, nodes.rubric, nodes.caption,
+               nodes.field_name, nodes.line, nodes.attribution)
+NOT_PROSE = (nodes.literal, nodes.literal_block, nodes.math, nodes.math_block, nodes.raw,
+             nodes.doctest_block, nodes.image, addnodes.desc_signature)
+
+
+def english_phrases(text):
+    """Split ``text`` into ``(piece, is_english)`` pairs, in order.
+
+    >>> english_phrases("学習率 (learning rate) と ReLU")
+    [('学習率 (', False), ('learning rate', True), (') と ReLU', False)]
+    >>> english_phrases("ドロップアウト（dropout）、(a) と (x)")
+    [('ドロップアウト（', False), ('dropout', True), ('）、(a) と (x)', False)]
+    >>> english_phrases("講義ノート. Reference 2 of the notes.")
+    [('講義ノート. ', False), ('Reference 2 of the notes', True), ('.', False)]
+    """
+    pieces, start = [], 0
+    for match in LATIN_RUN.finditer(text):
+        run = match.group()
+        bracketed = (text[match.start() - 1:match.start()] in ("(", "（")
+                     and text[match.end():match.end() + 1] in (")", "）"))
+        if len(LATIN_WORD.findall(run)) < 2 and not (bracketed and GLOSS_WORD.fullmatch(run)):
+            continue
+        if match.start() > start:
+            pieces.append((text[start:match.start()], False))
+        pieces.append((run, True))
+        start = match.end()
+    if start < len(text):
+        pieces.append((text[start:], False))
+    return pieces
+
+
+def _prose(block):
+    """The text nodes of ``block`` a reader reads as prose (not code, maths or images)."""
+    def is_prose(text):
+        parent = text.parent
+        while parent is not None and parent is not block:
+            if isinstance(parent, NOT_PROSE):
+                return False
+            parent = parent.parent
+        return True
+    return [t for t in block.findall(nodes.Text) if is_prose(t)]
+
+
+class MarkEnglish(SphinxPostTransform):
+    """In the Japanese edition, mark what is still English ``lang="en"``.
+
+    A text block (paragraph, title, term, caption, ...) without a Japanese character
+    and with an English word is English as a whole: its element gets the attribute
+    (through docutils' ``language-en`` class).  In a block with Japanese text, each
+    English phrase (:func:`english_phrases`) becomes a ``<span lang="en">``.
+    """
+
+    default_priority = 900
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        if self.config.language != "ja":
+            return
+        for block in list(self.document.findall(lambda n: isinstance(n, TEXT_BLOCKS))):
+            if any(isinstance(a, NOT_PROSE) for a in _ancestors(block)):
+                continue
+            texts = _prose(block)
+            prose = "".join(t.astext() for t in texts)
+            if JAPANESE_RUN.search(prose):
+                for text in texts:
+                    _mark_phrases(text)
+            elif ENGLISH_WORD.search(prose):
+                block["classes"].append("language-en")
+
+
+def _ancestors(node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def _mark_phrases(text):
+    pieces = english_phrases(text.astext())
+    if not any(is_english for _, is_english in pieces):
+        return
+    parts = [nodes.inline(piece, piece, classes=["language-en"]) if is_english
+             else nodes.Text(piece) for piece, is_english in pieces]
+    text.parent.replace(text, parts)
 
 
 def ngrams(run, longest=GRAM):
@@ -115,4 +219,5 @@ def setup(app):
     # HTML writer changes).
     app.connect("html-page-context", _print_title_with_markup, priority=900)
     app.add_search_language(SearchEnglishWithJapanese)
+    app.add_post_transform(MarkEnglish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

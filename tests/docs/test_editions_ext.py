@@ -4,18 +4,10 @@ Japanese query splitter's model."""
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
 import dlbook_editions
 import dlbook_search_ja
-
-
-@pytest.mark.parametrize("module", [dlbook_editions, dlbook_search_ja])
-def test_docstring_examples(module):
-    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert tried > 0 and failures == 0
 
 
 @pytest.mark.parametrize("environ, en, ja", [

@@ -3,7 +3,6 @@
 Unit tests on tiny figures; no notebook is executed.
 """
 
-import doctest
 import io
 import os
 from pathlib import Path
@@ -20,12 +19,6 @@ import dlbook_figures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES_PO = ROOT / "docs" / "locale" / "ja" / "LC_MESSAGES" / "figures.po"
-
-
-@pytest.mark.parametrize("module", [ft, dlbook_figures])
-def test_docstring_examples(module):
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
 
 
 @pytest.fixture

@@ -1,0 +1,119 @@
+"""English left in the Japanese edition is marked ``lang="en"`` (docs/_ext/dlbook_japanese.py).
+
+The Japanese pages say ``<html lang="ja">``.  What they keep in English (the API
+reference's docstrings, the bibliography, English glosses such as 学習率 (learning
+rate)) must say ``lang="en"``, or a screen reader reads it with a Japanese voice
+(WCAG 3.1.2, language of parts).  Read from the built pages, independently of the
+doctree transform that marks them: a text block (``p``, ``dt``, ``h1``-``h6``,
+``figcaption``) with no Japanese character and an English word must be English; in a
+block with Japanese text, an English phrase must sit in an English element.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from built_site import ROOT, edition_dir, html_pages
+
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+from dlbook_japanese import JAPANESE_RUN, english_phrases  # noqa: E402
+
+ENGLISH_WORD = re.compile("[A-Za-z]{2}")
+BLOCKS = {"p", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
+# Not prose: code, maths, scripts, the permalink sign, the API's signatures.
+SKIP = {"script", "style", "pre", "code", "kbd", "samp", "svg", "math", "textarea",
+        "mjx-container", "button"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+PAGES = html_pages(edition="ja")
+
+
+class _Blocks(HTMLParser):
+    """Every text block of the article: its language and its prose, piece by piece."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.blocks, self._article = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        parent = self.stack[-1] if self.stack else {"lang": "", "skip": False, "block": None}
+        lang = attrs.get("lang") or parent["lang"]
+        skip = (parent["skip"] or tag in SKIP
+                or {"math", "headerlink", "sig"} & set(classes))
+        block = parent["block"]
+        if self._article and tag in BLOCKS and block is None and not skip:
+            block = {"tag": tag, "lang": lang, "pieces": []}
+            self.blocks.append(block)
+        self.stack.append({"tag": tag, "lang": lang, "skip": skip, "block": block,
+                           "article": tag == "article" and "bd-article" in classes})
+        self._article += self.stack[-1]["article"]
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            top = self.stack.pop()
+            self._article -= top["article"]
+            if top["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        top = self.stack[-1] if self.stack else None
+        if top and top["block"] is not None and not top["skip"]:
+            top["block"]["pieces"].append((data, top["lang"]))
+
+
+def _blocks(page):
+    parser = _Blocks()
+    parser.feed((edition_dir("ja") / page).read_text(encoding="utf8"))
+    return parser.blocks
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _japanese_edition():
+    if not PAGES:
+        pytest.skip("no Japanese edition built (run 'make html' first)")
+
+
+def test_english_blocks_and_phrases_are_marked_english():
+    unmarked, english_blocks, english_phrases_seen = [], 0, 0
+    for page in PAGES:
+        for block in _blocks(page):
+            prose = "".join(text for text, _ in block["pieces"])
+            if not JAPANESE_RUN.search(prose):
+                if ENGLISH_WORD.search(prose):
+                    english_blocks += 1
+                    if not block["lang"].startswith("en"):
+                        unmarked.append((page, block["tag"], prose.strip()[:70]))
+                continue
+            for text, lang in block["pieces"]:
+                if lang.startswith("en"):
+                    english_phrases_seen += 1
+                    continue
+                for phrase in [p for p, english in english_phrases(text) if english]:
+                    unmarked.append((page, block["tag"], phrase))
+    assert english_blocks > 300 and english_phrases_seen > 50, (english_blocks,
+                                                               english_phrases_seen)
+    assert not unmarked, f"{len(unmarked)} English texts without lang='en':\n" + "\n".join(
+        map(str, unmarked[:20]))
+
+
+def test_the_api_reference_and_the_bibliography_are_english():
+    docstring = next(b for b in _blocks("api/nn.html")
+                     if "".join(t for t, _ in b["pieces"]).startswith("2-D convolution"))
+    assert docstring["lang"] == "en"
+    entries = [b for b in _blocks("references.html") if "Kingma" in
+               "".join(t for t, _ in b["pieces"])]
+    assert entries and all(b["lang"] == "en" for b in entries)
+
+
+def test_a_glossary_gloss_is_english_inside_japanese():
+    html = (edition_dir("ja") / "glossary.html").read_text(encoding="utf8")
+    assert re.search(r'<span lang="en">learning rate</span>', html)
+    assert '<html lang="ja"' in html
