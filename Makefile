@@ -60,7 +60,11 @@ html: $(STAMP)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target html-en html-ja
 	@echo "Site built: open $(BUILDDIR)/html/index.html (日本語: $(BUILDDIR)/html/ja/index.html) or run 'make serve'"
 
+# viewcode rewrites a source page (_modules/) only when its module is newer than the
+# page, so a page template change would leave stale ones: they are written afresh each
+# build (about a second).
 html-en html-ja: html-%: $(STAMP)
+	rm -rf $(OUT_$*)/_modules
 	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/$* \
 	    -D language=$* $(STRICT) docs $(OUT_$*)
 
@@ -102,6 +106,7 @@ gettext: $(STAMP)
 	DLBOOK_NB_EXECUTION=off $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-gettext -b gettext $(STRICT) docs $(BUILDDIR)/gettext
 	DLBOOK_FIGURES=record $(PY) -m sphinx -c . -d $(BUILDDIR)/doctrees-figures -b dummy -q docs $(BUILDDIR)/figures
 	cp $(BUILDDIR)/figures/figures.pot $(BUILDDIR)/gettext/figures.pot
+	$(PY) docs/_ext/dlbook_gettext.py --carry-numbers $(BUILDDIR)/gettext docs/locale
 	$(VENV)/bin/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l ja -w 0
 	$(PY) docs/_ext/dlbook_gettext.py docs/locale
 

@@ -11,9 +11,10 @@ several timed repetitions.  BLAS and OpenMP worker threads keep spinning after a
 and would steal the other library's cores if two libraries shared a process; a fresh
 process per measurement also starts every library from the same cold allocator.
 
-The libraries take turns: round 1 runs dlbook, PyTorch, textbook; round 2 starts
-with PyTorch, and so on, so that a drift in the machine's load falls on all of them
-alike.  The figure kept is the median of the rounds' medians.
+The libraries take turns: round 1 runs dlbook, PyTorch, textbook, products; round 2
+starts with PyTorch, and so on, so that a drift in the machine's load falls on all of
+them alike.  The figure kept is the median of the rounds' medians; the spread (slowest
+round / fastest round) of dlbook and PyTorch is kept too.
 
 Two thread settings: ``1`` (one BLAS/OpenMP thread, timed by the process's CPU clock,
 which counts only its own work and is the steadiest figure on a shared machine) and
@@ -43,7 +44,9 @@ THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 LIBRARIES = ("dlbook", "torch", "textbook", "products")
 # What each measurement times: "products" are a convolution layer's matrix products only.
 WORKS = {"products": ("conv",)}
-ROUNDS = 3
+# Five rounds: with default threads a fresh dlbook process can run up to twice as slow as
+# the next one on a shared 2-core machine (the spreads run() keeps); a median of five holds.
+ROUNDS = 5
 
 # name, input shape (N, C, H, W), out_channels, kernel, stride, padding
 CONV_LAYERS = [
@@ -254,17 +257,34 @@ def run_child(lib, works, threads, quick):
     return json.loads(done.stdout)
 
 
-def compare(works, libs, threads, quick, rounds=ROUNDS):
-    """``{lib: {name: seconds}}``: median over ``rounds`` rounds, libraries alternating."""
+def measure_rounds(works, libs, threads, quick, rounds=ROUNDS):
+    """``{lib: [{name: seconds}, ...]}``: one fresh process per library and round, the
+    libraries taking turns in an order that rotates from round to round."""
     per_round = {lib: [] for lib in libs}
     for r in range(rounds):
         order = libs[r % len(libs):] + libs[:r % len(libs)]
         for lib in order:
             its_works = [w for w in works if w in WORKS.get(lib, works)]
             per_round[lib].append(run_child(lib, its_works, threads, quick))
-    return {lib: {name: statistics.median(rnd[name] for rnd in rounds_)
+    return per_round
+
+
+def medians(per_round):
+    """``{lib: {name: seconds}}``: the median over the rounds."""
+    return {lib: {name: statistics.median(rnd[name] for rnd in rounds_) for name in rounds_[0]}
+            for lib, rounds_ in per_round.items()}
+
+
+def spreads(per_round):
+    """``{lib: {name: slowest / fastest round}}``: how far one process can be from another."""
+    return {lib: {name: max(rnd[name] for rnd in rounds_) / min(rnd[name] for rnd in rounds_)
                   for name in rounds_[0]}
             for lib, rounds_ in per_round.items()}
+
+
+def compare(works, libs, threads, quick, rounds=ROUNDS):
+    """``{lib: {name: seconds}}``: median over ``rounds`` rounds, libraries alternating."""
+    return medians(measure_rounds(works, libs, threads, quick, rounds))
 
 
 def geomean(values):
@@ -279,7 +299,8 @@ def run(quick=False, log=print):
                "torch_version": _torch_version()}
     for threads in ("1", "default"):
         part = {}
-        both = compare(("conv", "lenet"), list(LIBRARIES), threads, quick, rounds)
+        per_round = measure_rounds(("conv", "lenet"), list(LIBRARIES), threads, quick, rounds)
+        both, spread = medians(per_round), spreads(per_round)
         trainers = [lib for lib in LIBRARIES if "lenet" in WORKS.get(lib, ("lenet",))]
         lenet = {lib: {"LeNet-5": both[lib].pop("LeNet-5")} for lib in trainers}
         conv = both
@@ -288,7 +309,8 @@ def run(quick=False, log=print):
             {"name": name, **{f"{lib}_seconds": conv[lib][name] for lib in LIBRARIES},
              "ratio_to_torch": conv["dlbook"][name] / conv["torch"][name],
              "textbook_ratio_to_torch": conv["textbook"][name] / conv["torch"][name],
-             "products_ratio_to_torch": conv["products"][name] / conv["torch"][name]}
+             "products_ratio_to_torch": conv["products"][name] / conv["torch"][name],
+             "dlbook_spread": spread["dlbook"][name], "torch_spread": spread["torch"][name]}
             for name in layers]}
         part["conv"]["geomean_ratio_to_torch"] = geomean(
             r["ratio_to_torch"] for r in part["conv"]["layers"])
@@ -296,6 +318,7 @@ def run(quick=False, log=print):
             r["textbook_ratio_to_torch"] for r in part["conv"]["layers"])
         part["lenet"] = {f"{lib}_images_per_second": 64 / lenet[lib]["LeNet-5"]
                          for lib in trainers}
+        part["lenet"].update({f"{lib}_spread": spread[lib]["LeNet-5"] for lib in trainers})
         part["lenet"]["throughput_ratio_to_torch"] = (
             lenet["torch"]["LeNet-5"] / lenet["dlbook"]["LeNet-5"])
         part["lenet"]["textbook_throughput_ratio_to_torch"] = (

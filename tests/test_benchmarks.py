@@ -14,11 +14,11 @@ import conv_suite  # noqa: E402
 
 PAGE_KEYS = {"conv": {"geomean_ratio_to_torch", "textbook_geomean_ratio_to_torch"},
              "layer": {"name", "dlbook_seconds", "torch_seconds", "textbook_seconds",
-                       "products_seconds", "products_ratio_to_torch",
-                       "ratio_to_torch", "textbook_ratio_to_torch"},
+                       "products_seconds", "products_ratio_to_torch", "dlbook_spread",
+                       "torch_spread", "ratio_to_torch", "textbook_ratio_to_torch"},
              "lenet": {"dlbook_images_per_second", "torch_images_per_second",
                        "textbook_images_per_second", "throughput_ratio_to_torch",
-                       "textbook_throughput_ratio_to_torch"},
+                       "textbook_throughput_ratio_to_torch", "dlbook_spread", "torch_spread"},
              "googlenet": {"dlbook_seconds", "torch_seconds", "time_ratio_to_torch"}}
 
 

@@ -1,4 +1,4 @@
-"""Leave API docstrings out of the translation catalogues.
+"""Leave API docstrings out of the translation catalogues, and keep them tidy.
 
 The API reference stays English (its text is the docstrings, which the library ships);
 its headings and introductions are translated.  After the ``gettext`` builder has
@@ -66,6 +66,56 @@ def tidy_catalogues(locale_dir):
     return removed
 
 
+def carry_numbers(pot_dir, locale_dir):
+    """Before sphinx-intl merges: a message whose numbers alone changed keeps its translation.
+
+    A benchmark re-run changes numbers in figure titles ("LeNet-5, batch 64\\n8 ms/step"
+    becomes "...6 ms/step").  sphinx-intl would keep the old translation marked fuzzy,
+    with the old numbers.  For every new message of a ``.pot`` file under ``pot_dir``
+    that a catalogue under ``locale_dir`` lacks, the translation of a message that
+    differs from it only in numbers (:func:`dlbook_figure_text.lookup`, the rule the
+    figures use at build time) is added with the new numbers; the old message then
+    falls out as obsolete.  Returns the number of messages carried over.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "ja" / "LC_MESSAGES").mkdir(parents=True)
+    >>> _ = (root / "figures.pot").write_text('msgid "3 ms/step"\\nmsgstr ""\\n', encoding="utf-8")
+    >>> po = root / "ja" / "LC_MESSAGES" / "figures.po"
+    >>> _ = po.write_text('msgid "8 ms/step"\\nmsgstr "8 ms/ステップ"\\n', encoding="utf-8")
+    >>> carry_numbers(root, root)
+    1
+    >>> '"3 ms/ステップ"' in po.read_text(encoding="utf-8")
+    True
+    """
+    from babel.messages.pofile import read_po, write_po
+    from dlbook_figure_text import lookup
+
+    carried = 0
+    for pot_path in sorted(Path(pot_dir).glob("*.pot")):
+        with open(pot_path, "rb") as f:
+            pot = read_po(f)
+        for po_path in sorted(Path(locale_dir).glob(f"*/LC_MESSAGES/{pot_path.stem}.po")):
+            with open(po_path, "rb") as f:
+                catalog = read_po(f)
+            done = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+            added = 0
+            for message in pot:
+                if not message.id or not isinstance(message.id, str) or message.id in catalog:
+                    continue
+                string = lookup(message.id, done)
+                if string is not None:
+                    catalog.add(message.id, string, locations=message.locations)
+                    added += 1
+            if added:
+                with open(po_path, "wb") as f:
+                    write_po(f, catalog, width=0)
+            carried += added
+    return carried
+
+
 def _after_build(app, exception):
     if exception is None and app.builder.name == "gettext":
         for pot in Path(app.outdir).rglob("*.pot"):
@@ -81,4 +131,8 @@ def setup(app):
 if __name__ == "__main__":
     import sys
 
-    print(f"removed {tidy_catalogues(sys.argv[1])} obsolete messages")
+    if sys.argv[1] == "--carry-numbers":        # --carry-numbers POT_DIR LOCALE_DIR
+        print(f"carried {carry_numbers(sys.argv[2], sys.argv[3])} translations "
+              "over to new numbers")
+    else:                                       # LOCALE_DIR
+        print(f"removed {tidy_catalogues(sys.argv[1])} obsolete messages")
