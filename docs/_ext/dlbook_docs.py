@@ -200,6 +200,25 @@ class NotesMapDirective(SphinxDirective):
         return _parse(self, "\n".join(lines), classes=["notes-map"])
 
 
+def glossary_definition(entry, see=""):
+    """The definition of one glossary entry, after the other edition's term in brackets.
+
+    The bracket is left out where it would repeat the headword (the notes call AdaGrad
+    AdaGrad); ``see`` (the page to read) follows the definition.
+
+    >>> glossary_definition({"term": "AdaGrad", "ja": "AdaGrad", "definition": "Steps."})
+    'Steps.'
+    >>> glossary_definition({"term": "Auxiliary Loss", "ja": "auxiliary loss",
+    ...                      "definition": "Extra loss."}, " See it.")
+    'Extra loss. See it.'
+    >>> glossary_definition({"term": "dropout", "ja": "ドロップアウト", "definition": "Drops."})
+    '(ドロップアウト) Drops.'
+    """
+    term, other = (" ".join(entry[k].split()).casefold() for k in ("term", "ja"))
+    text = entry["definition"] if term == other else f"({entry['ja']}) {entry['definition']}"
+    return text + see
+
+
 class GlossaryTableDirective(SphinxDirective):
     """Render docs/_data/glossary.yaml as a Sphinx glossary, so ``{term}`` links work."""
 
@@ -219,7 +238,7 @@ class GlossaryTableDirective(SphinxDirective):
                 see = ""
                 if e.get("see") in self.env.found_docs:
                     see = f" See {{doc}}`/{e['see']}`."
-                lines += [e["term"], f"  ({e['ja']}) {e['definition']}{see}", ""]
+                lines += [e["term"], f"  {glossary_definition(e, see)}", ""]
             lines += ["```", ""]
         return _parse(self, "\n".join(lines))
 
@@ -312,7 +331,7 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
 
 
 def _japanese_edition_settings(app, config):
-    """The Japanese edition's own settings: citations and myst-nb's code toggle.
+    """The Japanese edition's own settings: citations, myst-nb's code toggle, theme words.
 
     In-text citations read 「Kingma と Ba [2015]」 and 「He ら [2015]」: sphinxcontrib-bibtex
     joins the authors with English words, so the Japanese edition gets the same
@@ -340,6 +359,12 @@ def _japanese_edition_settings(app, config):
     # inputs only (tags: [hide-input]).
     config.nb_code_prompt_show = "コードを表示"
     config.nb_code_prompt_hide = "コードを隠す"
+    # The theme writes the logo's alternative text ("dlbook - Home") and the search
+    # box's placeholder ("Search...") in English unless told.
+    options = dict(config.html_theme_options)
+    options["logo"] = {**options.get("logo", {}), "alt_text": "dlbook ホーム"}
+    options["search_bar_text"] = "検索..."
+    config.html_theme_options = options
 
 
 def compile_catalogues(locale_dir=LOCALE_DIR):

@@ -20,7 +20,8 @@ This extension
 - writes each edition's ``sitemap.xml``: every page of the book, each with its twins
   as ``hreflang`` alternates, after every build, incremental ones included (it
   replaces sphinx-sitemap, which lists only the pages the last build wrote);
-- installs the Japanese edition's search (``dlbook_search_ja``);
+- installs the Japanese edition's search (``dlbook_search_ja``), and writes the
+  interface words that the theme and myst-nb fix in English in Japanese there;
 - keeps the executed notebooks of a nested edition (``_build/html/ja``) out of the
   other edition's folder (myst-nb writes them next to the output folder).
 """
@@ -46,6 +47,17 @@ UI = {
     "ja": {"label": "言語", "title": "このページを{name}で読む"},
 }
 NAME_IN = {("en", "ja"): "Japanese", ("ja", "en"): "英語"}
+# Interface words that sphinx-book-theme's templates and myst-nb's writer put into
+# attributes in English whatever the language (they are not offered for translation;
+# those that are come from docs/locale/ja/LC_MESSAGES/sphinx.po).  A screen reader
+# reads them: the Japanese edition's pages get them in Japanese.
+FIXED_WORDS_JA = {
+    'aria-label="Toggle hidden content"': 'aria-label="隠れた内容の表示を切り替える"',
+    'title="Toggle primary sidebar"': 'title="ナビゲーションの表示を切り替える"',
+    'title="Toggle secondary sidebar"': 'title="ページ内の目次の表示を切り替える"',
+    'aria-label="Main"': 'aria-label="メイン"',
+    'aria-label="Page"': 'aria-label="ページ"',
+}
 # Sphinx's Japanese catalogue translates the search page's "Search finished, found N
 # pages ..." as an empty string, so the Japanese search page said nothing when it had
 # finished.  One form serves every count (Japanese has no plural); the search page
@@ -232,6 +244,28 @@ def _write_sitemap(app, exception):
                                                    encoding="utf-8")
 
 
+def japanese_interface_words(html):
+    """``html`` with the fixed English interface words of :data:`FIXED_WORDS_JA` in Japanese.
+
+    >>> japanese_interface_words('<nav class="bd-links" aria-label="Main">')
+    '<nav class="bd-links" aria-label="メイン">'
+    """
+    for english, japanese in FIXED_WORDS_JA.items():
+        html = html.replace(english, japanese)
+    return html
+
+
+def _translate_interface_words(app, exception):
+    """After a Japanese build, every page of it says its interface words in Japanese."""
+    if exception is not None or app.builder.format != "html" or app.config.language != "ja":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        translated = japanese_interface_words(html)
+        if translated != html:
+            page.write_text(translated, encoding="utf-8")
+
+
 def setup(app):
     app.setup_extension("dlbook_search_ja")
     app.connect("config-inited", _set_addresses, priority=900)
@@ -239,4 +273,5 @@ def setup(app):
     app.connect("builder-inited", _search_summary)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _write_sitemap)
+    app.connect("build-finished", _translate_interface_words)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -192,6 +192,40 @@ def test_japanese_pages_carry_no_english_interface_words():
     assert "Kingma と Ba [" in html and "講義ノートの訂正：" in html
 
 
+class _InterfaceAttributes(HTMLParser):
+    """Attribute values a reader meets as interface words: tooltips (``title``), names a
+    screen reader speaks (``aria-label``, ``alt``) and the search box's ``placeholder``.
+    Links into the text (``a.reference``: glossary terms, citations, API names) are
+    content, not interface, and so are ``<link>`` titles (the next page's title)."""
+
+    NAMES = ("title", "aria-label", "alt", "placeholder")
+
+    def __init__(self):
+        super().__init__()
+        self.values = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" or tag == "a" and "reference" in (attrs.get("class") or "").split():
+            return
+        self.values += [attrs[name] for name in self.NAMES if attrs.get(name)]
+
+
+def test_japanese_pages_name_their_controls_in_japanese():
+    """Permalinks, sidebar toggles, the colour-mode menu, the search box, the logo, hidden
+    code cells: Sphinx, the themes and myst-nb write these in English unless the edition
+    translates them (docs/locale/ja/LC_MESSAGES/sphinx.po, dlbook_editions)."""
+    english = re.compile(r"[A-Za-z][A-Za-z '-]*(\.\.\.|…)?")      # "Search...", not "dlbook.nn"
+    found = {}
+    for page in html_pages(edition="ja"):
+        parser = _InterfaceAttributes()
+        parser.feed((edition_dir("ja") / page).read_text(encoding="utf8"))
+        for value in parser.values:
+            if english.fullmatch(value.strip()):
+                found.setdefault(value, page)
+    assert not found, f"English interface words on Japanese pages: {found}"
+
+
 def test_each_edition_has_its_own_address():
     en = _read("en", "part1/activations.html")
     ja = _read("ja", "part1/activations.html")
