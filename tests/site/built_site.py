@@ -14,6 +14,9 @@ ENABLE = "install them with: apt-get install chromium chromium-driver"
 # The editions of the book and their folders in the built site: the English edition at
 # its root, the Japanese one under ja/ (``make html`` builds both).
 EDITIONS = {"en": "", "ja": "ja/"}
+# HTML elements without an end tag: the pages' parsers keep no stack entry for them.
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "source", "track", "wbr"})
 
 
 def site_dir() -> Path:

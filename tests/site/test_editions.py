@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from built_site import (EDITIONS, ROOT, edition_dir, html_pages, screenshot_dir,
+from built_site import (EDITIONS, ROOT, VOID, edition_dir, html_pages, screenshot_dir,
                         search_results, site_dir)
 
 DOCS = ROOT / "docs"
@@ -45,8 +45,6 @@ class _Page(HTMLParser):
 
     SKIP = {"script", "style", "pre", "code", "kbd", "samp", "tt", "svg", "math", "title",
             "textarea", "mjx-container"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-            "source", "track", "wbr"}
 
     def __init__(self):
         super().__init__()
@@ -68,7 +66,7 @@ class _Page(HTMLParser):
             self.og_url = attrs["content"]
         if tag == "span" and attrs.get("lang") == "ja":
             self.lang_spans += 1
-        if tag in self.VOID:
+        if tag in VOID:
             return
         skip = (tag in self.SKIP or "math" in classes or "dlbook-language-switch" in classes
                 or "highlight" in classes or bool(self._stack and self._stack[-1][1]))

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from built_site import ROOT, edition_dir, html_pages
+from built_site import ROOT, VOID, edition_dir, html_pages
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 from dlbook_japanese import JAPANESE_RUN, english_phrases  # noqa: E402
@@ -27,8 +27,6 @@ BLOCKS = {"p", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
 # Not prose: code, maths, scripts, the permalink sign, the API's signatures.
 SKIP = {"script", "style", "pre", "code", "kbd", "samp", "svg", "math", "textarea",
         "mjx-container", "button"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
 PAGES = html_pages(edition="ja")
 
 

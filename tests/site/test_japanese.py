@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from built_site import html_pages, screenshot_dir, search_results, site_dir
+from built_site import VOID, html_pages, screenshot_dir, search_results, site_dir
 
 PAGES = html_pages()
 JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # Text a reader does not read as prose: code, maths source, scripts, the <title>
 # (plain text by HTML's rules; the page's <h1> carries the markup).
 SKIP = {"script", "style", "pre", "code", "title", "textarea", "svg"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
 
 
 class _LangParser(HTMLParser):
