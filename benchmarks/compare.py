@@ -3,7 +3,7 @@
 A fourth measurement, ``products``, times only the three matrix products of each
 convolution layer's im2col (``np.matmul`` on arrays of the layer's shapes, written into
 arrays allocated once, in the order and layout :mod:`dlbook._engine.conv` uses): the
-floor of any im2col layer built on NumPy's BLAS, however fast its copies.
+floor of the engine's im2col layer on NumPy's BLAS, however fast its copies.
 
 One *measurement* is a fresh Python process that imports one library, sets its thread
 count before anything loads, builds the work, warms it up and returns the median of
@@ -42,8 +42,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 LIBRARIES = ("dlbook", "torch", "textbook", "products")
-# What each measurement times: "products" are a convolution layer's matrix products only.
-WORKS = {"products": ("conv",)}
+# The works a measurement is limited to ("products" are a conv layer's products only);
+# the others do every work asked.
+ONLY_WORKS = {"products": ("conv",)}
 # Five rounds: with default threads a fresh dlbook process can run up to twice as slow as
 # the next one on a shared 2-core machine (the spreads run() keeps); a median of five holds.
 ROUNDS = 5
@@ -98,7 +99,7 @@ def _conv_step(lib, shape, c_out, k, stride, pad, rng):
             conv.backward(dout)
     elif lib == "products":
         step = _products_step(shape, c_out, k, stride, pad, rng)
-    else:
+    elif lib == "torch":
         import torch
 
         conv = torch.nn.Conv2d(shape[1], c_out, k, stride, pad)
@@ -110,7 +111,16 @@ def _conv_step(lib, shape, c_out, k, stride, pad, rng):
             conv.zero_grad()
             xt.grad = None
             conv(xt).backward(dout)
+    else:
+        raise ValueError(f"no such library: {lib!r}")
     return step
+
+
+def column_shape(shape, k, stride, pad):
+    """``(C*k*k, N*OH*OW)``: the im2col matrix of a layer with input ``shape`` (NCHW)."""
+    n, c, h, w = shape
+    oh, ow = (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1
+    return c * k * k, n * oh * ow
 
 
 def _products_step(shape, c_out, k, stride, pad, rng):
@@ -122,9 +132,7 @@ def _products_step(shape, c_out, k, stride, pad, rng):
     """
     import numpy as np
 
-    n, c, h, w = shape
-    oh, ow = (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1
-    kk, m = c * k * k, n * oh * ow
+    kk, m = column_shape(shape, k, stride, pad)
     w2 = rng.standard_normal((c_out, kk), dtype=np.float32)
     cols = rng.standard_normal((kk, m), dtype=np.float32)
     du = rng.standard_normal((c_out, m), dtype=np.float32)
@@ -165,7 +173,7 @@ def lenet_step(lib, batch, rng):
 
         def step():
             textbook.train_step(layers, opt, x, y)
-    else:
+    elif lib == "torch":
         import torch
 
         sys.path.insert(0, str(ROOT / "docs" / "pytorch"))
@@ -179,6 +187,8 @@ def lenet_step(lib, batch, rng):
             opt.zero_grad()
             torch.nn.functional.cross_entropy(model(xt), yt).backward()
             opt.step()
+    else:
+        raise ValueError(f"no such library: {lib!r}")
     return step
 
 
@@ -201,7 +211,7 @@ def _googlenet_step(lib, batch, rng):
             opt.zero_grad()
             model.backward(grads)
             opt.step()
-    else:
+    elif lib == "torch":
         import torch
 
         sys.path.insert(0, str(ROOT / "docs" / "pytorch"))
@@ -215,6 +225,8 @@ def _googlenet_step(lib, batch, rng):
             opt.zero_grad()
             torch_models.googlenet_loss(model(xt), yt).backward()
             opt.step()
+    else:
+        raise ValueError(f"no such library: {lib!r}")
     return step
 
 
@@ -264,7 +276,7 @@ def measure_rounds(works, libs, threads, quick, rounds=ROUNDS):
     for r in range(rounds):
         order = libs[r % len(libs):] + libs[:r % len(libs)]
         for lib in order:
-            its_works = [w for w in works if w in WORKS.get(lib, works)]
+            its_works = [w for w in works if w in ONLY_WORKS.get(lib, works)]
             per_round[lib].append(run_child(lib, its_works, threads, quick))
     return per_round
 
@@ -301,7 +313,7 @@ def run(quick=False, log=print):
         part = {}
         per_round = measure_rounds(("conv", "lenet"), list(LIBRARIES), threads, quick, rounds)
         both, spread = medians(per_round), spreads(per_round)
-        trainers = [lib for lib in LIBRARIES if "lenet" in WORKS.get(lib, ("lenet",))]
+        trainers = [lib for lib in LIBRARIES if "lenet" in ONLY_WORKS.get(lib, ("lenet",))]
         lenet = {lib: {"LeNet-5": both[lib].pop("LeNet-5")} for lib in trainers}
         conv = both
         layers = list(conv["dlbook"])

@@ -42,6 +42,22 @@ def test_comparison_with_pytorch_runs_in_quick_mode():
         check_comparison(res[f"threads_{threads}"], ["tiny"], googlenet=False)
 
 
+@pytest.mark.parametrize("layer", compare.CONV_LAYERS + compare.QUICK_LAYERS,
+                         ids=lambda layer: layer[0])
+def test_products_alone_have_the_engines_column_matrix(layer):
+    """The "products" baseline multiplies matrices of the shape the layer's engine builds."""
+    import numpy as np
+
+    from dlbook.nn import Conv2d
+
+    _, shape, c_out, k, stride, pad = layer
+    small = (1,) + shape[1:]                       # one image: the same rows, fewer columns
+    conv = Conv2d(shape[1], c_out, k, stride, pad, rng=0)
+    conv(np.zeros(small, np.float32))
+    cols = conv._cache[1]
+    assert cols.shape == compare.column_shape(small, k, stride, pad)
+
+
 def test_conv_suite_measures_both_baselines_on_a_tiny_layer(monkeypatch):
     monkeypatch.setattr(conv_suite, "LAYERS", [("tiny", (2, 3, 9, 9), 4, 3, 2, 1)])
     suite = conv_suite.run_conv_suite(repeats=1)

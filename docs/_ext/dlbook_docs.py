@@ -362,9 +362,12 @@ def _japanese_edition_settings(app, config):
     # The theme writes the logo's alternative text ("dlbook - Home") and the search
     # box's placeholder ("Search...") in English unless told.
     options = dict(config.html_theme_options)
-    options["logo"] = {**options.get("logo", {}), "alt_text": "dlbook ホーム"}
-    options["search_bar_text"] = "検索..."
+    options["logo"] = {**options.get("logo", {}), "alt_text": "dlbook のホーム"}
+    options["search_bar_text"] = "検索"
     config.html_theme_options = options
+    # The footer's "著者 ..." and "© ...": the authors' name in Japanese too.
+    config.author = "dlbook の開発者"
+    config.copyright = config.copyright.replace(", the dlbook developers", "、dlbook の開発者")
 
 
 def compile_catalogues(locale_dir=LOCALE_DIR):

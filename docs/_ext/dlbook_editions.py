@@ -52,11 +52,12 @@ NAME_IN = {("en", "ja"): "Japanese", ("ja", "en"): "英語"}
 # those that are come from docs/locale/ja/LC_MESSAGES/sphinx.po).  A screen reader
 # reads them: the Japanese edition's pages get them in Japanese.
 FIXED_WORDS_JA = {
-    'aria-label="Toggle hidden content"': 'aria-label="隠れた内容の表示を切り替える"',
-    'title="Toggle primary sidebar"': 'title="ナビゲーションの表示を切り替える"',
+    # the summary of a hidden code cell (the book hides code inputs only)
+    'aria-label="Toggle hidden content"': 'aria-label="コードの表示を切り替える"',
+    'title="Toggle primary sidebar"': 'title="本の目次の表示を切り替える"',
     'title="Toggle secondary sidebar"': 'title="ページ内の目次の表示を切り替える"',
-    'aria-label="Main"': 'aria-label="メイン"',
-    'aria-label="Page"': 'aria-label="ページ"',
+    'aria-label="Main"': 'aria-label="本の目次"',             # the book's navigation
+    'aria-label="Page"': 'aria-label="ページ内の目次"',       # the page's contents
 }
 # Sphinx's Japanese catalogue translates the search page's "Search finished, found N
 # pages ..." as an empty string, so the Japanese search page said nothing when it had
@@ -248,7 +249,7 @@ def japanese_interface_words(html):
     """``html`` with the fixed English interface words of :data:`FIXED_WORDS_JA` in Japanese.
 
     >>> japanese_interface_words('<nav class="bd-links" aria-label="Main">')
-    '<nav class="bd-links" aria-label="メイン">'
+    '<nav class="bd-links" aria-label="本の目次">'
     """
     for english, japanese in FIXED_WORDS_JA.items():
         html = html.replace(english, japanese)

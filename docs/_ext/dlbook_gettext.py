@@ -44,6 +44,10 @@ def drop_docstring_messages(text):
 FORMAT_FLAGS = {"python-format", "python-brace-format"}
 
 
+# Catalogues written by hand, not by sphinx-intl: left as they are.
+HAND_WRITTEN = {"sphinx.po"}
+
+
 def tidy_catalogues(locale_dir):
     """Tidy every ``.po`` file under ``locale_dir`` after sphinx-intl has merged it.
 
@@ -55,6 +59,8 @@ def tidy_catalogues(locale_dir):
 
     removed = 0
     for po in sorted(Path(locale_dir).rglob("*.po")):
+        if po.name in HAND_WRITTEN:
+            continue
         with open(po, "rb") as f:
             catalog = read_po(f)
         removed += len(catalog.obsolete)
@@ -71,11 +77,12 @@ def carry_numbers(pot_dir, locale_dir):
 
     A benchmark re-run changes numbers in figure titles ("LeNet-5, batch 64\\n8 ms/step"
     becomes "...6 ms/step").  sphinx-intl would keep the old translation marked fuzzy,
-    with the old numbers.  For every new message of a ``.pot`` file under ``pot_dir``
-    that a catalogue under ``locale_dir`` lacks, the translation of a message that
+    with the old numbers.  For every new message of ``figures.pot`` in ``pot_dir`` that
+    a ``figures.po`` under ``locale_dir`` lacks, the translation of a message that
     differs from it only in numbers (:func:`dlbook_figure_text.lookup`, the rule the
     figures use at build time) is added with the new numbers; the old message then
-    falls out as obsolete.  Returns the number of messages carried over.
+    falls out as obsolete.  Prose is left to sphinx-intl: a changed number in a sentence
+    deserves a translator's look.  Returns the number of messages carried over.
 
     Examples
     --------
@@ -94,7 +101,7 @@ def carry_numbers(pot_dir, locale_dir):
     from dlbook_figure_text import lookup
 
     carried = 0
-    for pot_path in sorted(Path(pot_dir).glob("*.pot")):
+    for pot_path in sorted(Path(pot_dir).glob("figures.pot")):
         with open(pot_path, "rb") as f:
             pot = read_po(f)
         for po_path in sorted(Path(locale_dir).glob(f"*/LC_MESSAGES/{pot_path.stem}.po")):

@@ -67,15 +67,19 @@ class JapaneseMarkupTranslator(HTML5Translator):
             self.body.append(f'<span lang="ja">{encoded}</span>' if is_japanese else encoded)
 
 
-# English in the Japanese edition.  A word starts with a Latin letter; a Latin run is
-# words and numbers joined by spaces and punctuation (``Reference 2 of the notes``).  A
-# run is English if it has two or more words (``learning rate``), or if it is one word
+# English in the Japanese edition.  A word starts with a Latin letter (accented ones
+# included, × and ÷ not); a Latin run is words joined by spaces and punctuation, with
+# numbers between them (``Reference 2 of the notes``, ``Deep Learning, 2nd edition``).
+# A run is English if it has two or more words (``learning rate``), or if it is one word
 # of four letters or more alone in brackets (``(dropout)``).  Other single words in a
 # Japanese sentence are names, symbols or terms (ReLU, Adam, x), which read as part of
 # the Japanese text (WCAG 3.1.2 exempts them).
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
-LATIN_RUN = re.compile(rf"{LATIN_WORD.pattern}(?:[ ,:;.]+(?:{LATIN_WORD.pattern}|\d[\d–\-]*))*")
-GLOSS_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]{3,}")
+LETTER = "A-Za-zÀ-ÖØ-öø-ɏ"
+WORD = f"[{LETTER}][{LETTER}0-9'’\\-]*"
+LATIN_WORD = re.compile(WORD)
+_SEP, _NUMBER = r"(?:[ ,:;&+]|\.(?=\s))+", r"\d+[A-Za-z]*(?:[–\-]\d+)?"
+LATIN_RUN = re.compile(f"{WORD}(?:{_SEP}(?:{_NUMBER}{_SEP})*{WORD})*")
+GLOSS_WORD = re.compile(f"[{LETTER}][{LETTER}'’\\-]{{3,}}")
 ENGLISH_WORD = re.compile("[A-Za-z]{2}")
 # Blocks whose text is judged as a whole, and what inside them is not prose.
 TEXT_BLOCKS = (nodes.paragraph, nodes.title, nodes.term, nodes.rubric, nodes.caption,
@@ -93,6 +97,10 @@ def english_phrases(text):
     [('ドロップアウト（', False), ('dropout', True), ('）、(a) と (x)', False)]
     >>> english_phrases("講義ノート. Reference 2 of the notes.")
     [('講義ノート. ', False), ('Reference 2 of the notes', True), ('.', False)]
+    >>> english_phrases("GTX 580 GPU 2 枚")
+    [('GTX 580 GPU', True), (' 2 枚', False)]
+    >>> english_phrases("（Léon Bottou & Yann LeCun）、e.g. 5×5")
+    [('（', False), ('Léon Bottou & Yann LeCun', True), ('）、e.g. 5×5', False)]
     """
     pieces, start = [], 0
     for match in LATIN_RUN.finditer(text):
@@ -161,8 +169,11 @@ def _mark_phrases(text):
     if not any(is_english for _, is_english in pieces):
         return
     parts = [nodes.inline(piece, piece, classes=["language-en"]) if is_english
-             else nodes.Text(piece) for piece, is_english in pieces]
-    text.parent.replace(text, parts)
+             else nodes.Text(piece) for piece, is_english in pieces if piece]
+    parent = text.parent
+    # By identity: a Text node is a str, and an equal one may come earlier.
+    index = next(i for i, child in enumerate(parent.children) if child is text)
+    parent[index:index + 1] = parts
 
 
 def ngrams(run, longest=GRAM):

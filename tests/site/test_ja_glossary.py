@@ -107,6 +107,16 @@ def test_glossary_headwords_are_the_notes_terms(ja):
         assert (f"({entry['term']})" in text) != same, entry["term"]
 
 
+def test_every_definition_is_in_japanese(ja):
+    """Each definition is translated (a changed English definition leaves its old
+    translation behind until ``make gettext`` and a translator catch up)."""
+    html = (ja / "glossary.html").read_text(encoding="utf-8")
+    definitions = [re.sub(r"<[^>]+>", "", d) for d in re.findall(r"<dd>(.*?)</dd>", html, re.S)]
+    assert len(definitions) == len(GLOSSARY)
+    english = [d.strip()[:60] for d in definitions if not re.search("[\u3040-\u30ff]", d)]
+    assert not english, f"{len(english)} definitions in English: {english}"
+
+
 def test_glossary_is_in_dictionary_order(ja):
     """Latin-lettered terms A to Z, then the rest in あいうえお order of their readings."""
     headwords = parse(ja / "glossary.html").headwords
