@@ -81,6 +81,11 @@ _SEP, _NUMBER = r"(?:[ ,:;&+]|\.(?=\s))+", r"\d+[A-Za-z]*(?:[–\-]\d+)?"
 LATIN_RUN = re.compile(f"{WORD}(?:{_SEP}(?:{_NUMBER}{_SEP})*{WORD})*")
 GLOSS_WORD = re.compile(f"[{LETTER}][{LETTER}'’\\-]{{3,}}")
 ENGLISH_WORD = re.compile("[A-Za-z]{2}")
+LATIN_LETTER = re.compile(f"[{LETTER}]")
+FUNCTION_WORDS = {"a", "an", "the", "of", "and", "or", "is", "are", "be", "to", "in", "on",
+                  "as", "at", "by", "for", "from", "with", "it", "its", "that", "this", "not"}
+# What makes text Japanese: kana and kanji (JAPANESE above also has the punctuation).
+KANA_KANJI = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Blocks whose text is judged as a whole, and what inside them is not prose.
 TEXT_BLOCKS = (nodes.paragraph, nodes.title, nodes.term, nodes.rubric, nodes.caption,
                nodes.field_name, nodes.line, nodes.attribution)
@@ -130,13 +135,40 @@ def _prose(block):
     return [t for t in block.findall(nodes.Text) if is_prose(t)]
 
 
+def block_language(prose):
+    """``"en"``, ``"ja"`` or ``None`` (no words): the language a text block is read in.
+
+    Kana and kanji make text Japanese (its punctuation alone does not).  A block with
+    more than two Latin letters for each of them and English function words (the, of,
+    are, ...; names such as Adam or RMSProp have none) is English that quotes Japanese.
+
+    >>> block_language("Biases are left alone, as the notes' code intends "
+    ...                "(「バイアスに正則化は適用しない」).")
+    'en'
+    >>> block_language("ReLU 関数は正の入力で勾配 1 を返す。")
+    'ja'
+    >>> block_language("Adam（Kingma と Ba）は Momentum と RMSProp を組み合わせる。")
+    'ja'
+    >>> block_language("Flatten、Global MaxPooling"), block_language("(1, 2)")
+    ('en', None)
+    """
+    japanese = sum(map(len, KANA_KANJI.findall(prose)))
+    latin = len(LATIN_LETTER.findall(prose))
+    function_words = sum(w.casefold() in FUNCTION_WORDS for w in LATIN_WORD.findall(prose))
+    if ((not japanese and ENGLISH_WORD.search(prose))
+            or (latin > 2 * japanese and function_words >= 3)):
+        return "en"
+    return "ja" if japanese else None
+
+
 class MarkEnglish(SphinxPostTransform):
     """In the Japanese edition, mark what is still English ``lang="en"``.
 
-    A text block (paragraph, title, term, caption, ...) without a Japanese character
-    and with an English word is English as a whole: its element gets the attribute
-    (through docutils' ``language-en`` class).  In a block with Japanese text, each
-    English phrase (:func:`english_phrases`) becomes a ``<span lang="en">``.
+    A text block (paragraph, title, term, caption, ...) read in English
+    (:func:`block_language`) gets the attribute as a whole (through docutils'
+    ``language-en`` class), and the Japanese it quotes becomes ``<span lang="ja">``.
+    In a block read in Japanese, each English phrase (:func:`english_phrases`) becomes
+    a ``<span lang="en">``.
     """
 
     default_priority = 900
@@ -149,12 +181,11 @@ class MarkEnglish(SphinxPostTransform):
             if any(isinstance(a, NOT_PROSE) for a in _ancestors(block)):
                 continue
             texts = _prose(block)
-            prose = "".join(t.astext() for t in texts)
-            if JAPANESE_RUN.search(prose):
-                for text in texts:
-                    _mark_phrases(text)
-            elif ENGLISH_WORD.search(prose):
+            language = block_language("".join(t.astext() for t in texts))
+            if language == "en":
                 block["classes"].append("language-en")
+            for text in texts:
+                _mark_runs(text, japanese_quotes if language == "en" else english_phrases)
 
 
 def _ancestors(node):
@@ -164,12 +195,27 @@ def _ancestors(node):
         parent = parent.parent
 
 
-def _mark_phrases(text):
-    pieces = english_phrases(text.astext())
-    if not any(is_english for _, is_english in pieces):
+def japanese_quotes(text):
+    """Split ``text`` into ``(piece, is_other_language)`` pairs: its kana/kanji runs.
+
+    >>> japanese_quotes("(「正則化しない」).")
+    [('(「', False), ('正則化しない', True), ('」).', False)]
+    """
+    pieces, start = [], 0
+    for match in KANA_KANJI.finditer(text):
+        pieces += [(text[start:match.start()], False), (match.group(), True)]
+        start = match.end()
+    return [p for p in pieces + [(text[start:], False)] if p[0]]
+
+
+def _mark_runs(text, split):
+    """Replace a Text node by its pieces, the other language's ones as ``inline`` nodes."""
+    pieces = split(text.astext())
+    if not any(other for _, other in pieces):
         return
-    parts = [nodes.inline(piece, piece, classes=["language-en"]) if is_english
-             else nodes.Text(piece) for piece, is_english in pieces if piece]
+    language = "language-ja" if split is japanese_quotes else "language-en"
+    parts = [nodes.inline(piece, piece, classes=[language]) if other else nodes.Text(piece)
+             for piece, other in pieces if piece]
     parent = text.parent
     # By identity: a Text node is a str, and an equal one may come earlier.
     index = next(i for i, child in enumerate(parent.children) if child is text)

@@ -5,10 +5,10 @@ reference's docstrings, the bibliography, English glosses such as 学習率 (lea
 rate)) must say ``lang="en"``, or a screen reader reads it with a Japanese voice
 (WCAG 3.1.2, language of parts).  Read from the built pages, independently of the
 doctree transform that marks them: a text block (``p``, ``dt``, ``h1``-``h6``,
-``figcaption``) with no Japanese character and an English word must be English; in a
-block with Japanese text, an English phrase must sit in an English element, and no
-Japanese text may.  Which runs are phrases is the extension's rule (``english_phrases``);
-the last tests name spans a reader can check by eye.
+``figcaption``) with no kana or kanji and an English word must be English; in other
+blocks, an English phrase must sit in an English element, and kana and kanji must not.
+Which runs are phrases is the extension's rule (``english_phrases``); the last tests
+name spans a reader can check by eye.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from built_site import ROOT, VOID, edition_dir, html_pages
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-from dlbook_japanese import JAPANESE_RUN, english_phrases  # noqa: E402
+from dlbook_japanese import KANA_KANJI, english_phrases  # noqa: E402
 
 ENGLISH_WORD = re.compile("[A-Za-z]{2}")
 BLOCKS = {"p", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
@@ -82,28 +82,40 @@ def _japanese_edition():
 
 
 def test_english_blocks_and_phrases_are_marked_english():
-    unmarked, english_blocks, english_phrases_seen = [], 0, 0
+    """Text with no kana or kanji is English as a whole; elsewhere no piece read in
+    Japanese holds an English phrase, and no piece read in English holds Japanese."""
+    wrong, english_blocks, english_pieces = [], 0, 0
     for page in PAGES:
         for block in _blocks(page):
             prose = "".join(text for text, _ in block["pieces"])
-            if not JAPANESE_RUN.search(prose):
+            if not KANA_KANJI.search(prose):
                 if ENGLISH_WORD.search(prose):
                     english_blocks += 1
                     if not block["lang"].startswith("en"):
-                        unmarked.append((page, block["tag"], prose.strip()[:70]))
+                        wrong.append((page, block["tag"], prose.strip()[:70]))
                 continue
             for text, lang in block["pieces"]:
                 if lang.startswith("en"):
-                    english_phrases_seen += 1
-                    if JAPANESE_RUN.search(text):          # Japanese marked English
-                        unmarked.append((page, block["tag"], f"Japanese under lang=en: {text}"))
+                    english_pieces += 1
+                    if KANA_KANJI.search(text):
+                        wrong.append((page, block["tag"], f"Japanese read as English: {text}"))
                     continue
                 for phrase in [p for p, english in english_phrases(text) if english]:
-                    unmarked.append((page, block["tag"], phrase))
-    assert english_blocks > 300 and english_phrases_seen > 50, (english_blocks,
-                                                               english_phrases_seen)
-    assert not unmarked, f"{len(unmarked)} English texts without lang='en':\n" + "\n".join(
-        map(str, unmarked[:20]))
+                    wrong.append((page, block["tag"], f"English read as Japanese: {phrase}"))
+    assert english_blocks > 300 and english_pieces > 50, (english_blocks, english_pieces)
+    assert not wrong, f"{len(wrong)} texts in the wrong language:\n" + "\n".join(
+        map(str, wrong[:20]))
+
+
+@pytest.mark.parametrize("page, quote", [
+    ("api/regularization.html", "バイアスに正則化は適用しない"),   # a docstring quoting the notes
+    ("references.html", "バッチ正規化"),                           # a Japanese title, English note
+])
+def test_english_that_quotes_japanese_is_english(page, quote):
+    """English text quoting Japanese: English as a whole, the quote marked Japanese."""
+    block = next(b for b in _blocks(page) if quote in "".join(t for t, _ in b["pieces"]))
+    assert block["lang"] == "en"
+    assert (quote, "ja") in block["pieces"]
 
 
 def test_the_api_reference_and_the_bibliography_are_english():
@@ -117,7 +129,6 @@ def test_the_api_reference_and_the_bibliography_are_english():
 
 @pytest.mark.parametrize("page, span", [
     ("glossary.html", "learning rate"),                     # 学習率 (learning rate)
-    ("references.html", "Reference 2 of the notes"),        # a note in a Japanese entry
     ("part1/initialization.html", "normalized initialization"),  # Glorot and Bengio's name
 ])
 def test_english_phrases_in_japanese_sentences_are_spans(page, span):
