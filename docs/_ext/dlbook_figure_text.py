@@ -292,6 +292,12 @@ def make_room_for_suptitle(fig, em=0.4):
     fig.__dict__["_dlbook_suptitle_raised"] = True
 
 
+#: The longest text alternative :meth:`FigureHook.alt_text` writes.
+ALT_LENGTH = 300
+#: The key of a figure's text alternative in its notebook output's metadata.
+ALT_KEY = "dlbook_alt"
+
+
 class FigureHook:
     """What the kernel does to each figure it renders (see the module docstring).
 
@@ -325,6 +331,43 @@ class FigureHook:
                     f"figure text with no translation in figures.po: {listed}. "
                     "Run `make gettext` to add it to docs/locale/<lang>/LC_MESSAGES/figures.po, "
                     "then translate it there.")
+
+    def alt_text(self, fig):
+        """A text alternative for ``fig``'s image: its words, in the edition's language.
+
+        Titles first, then labels, legend entries and word tick labels, each once
+        (maths without its ``$``, ``\\`` and braces: ``\\sigma(x)`` reads "sigma(x)"),
+        after "Figure:"
+        (「図：」 in a translated edition), at most :data:`ALT_LENGTH` characters.
+
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> fig, ax = plt.subplots()
+        >>> _ = ax.plot([0, 1], label="train"); _ = ax.legend(); _ = ax.set_title("Loss")
+        >>> _ = ax.set_xlabel("epoch"); _ = ax.set_ylabel(r"$\\sigma(u^{(1)})$")
+        >>> FigureHook().alt_text(fig)
+        'Figure: Loss; epoch; sigma(u^(1)); train'
+        >>> words = {"Loss": "損失", "epoch": "エポック", "train": "訓練"}
+        >>> FigureHook("translate", words).alt_text(fig)
+        '図：損失、エポック、sigma(u^(1))、訓練'
+        >>> plt.close(fig)
+        """
+        titles = [t.get_text() for t in [fig._suptitle] + [ax.title for ax in fig.get_axes()]
+                  if t is not None]
+        texts = [get() for get, _ in figure_texts(fig)]
+        words = []
+        for text in sorted(texts, key=lambda text: text not in titles):   # titles first
+            if self.mode == "translate":
+                text = lookup(text, self.catalogue) or text
+            text = " ".join(re.sub(r"[$\\{}]", "", text).split())     # maths as plain text
+            if text and not NUMBER.fullmatch(text) and text not in words:
+                words.append(text)
+        if self.mode == "translate":                 # the one translated edition: Japanese
+            alt = "図：" + "、".join(words)
+        else:
+            alt = "Figure: " + "; ".join(words)
+        return alt if len(alt) <= ALT_LENGTH else alt[:ALT_LENGTH - 1] + "…"
 
     def print_figure(self, original):
         """Wrap ``FigureCanvasBase.print_figure``: prepare the figure, glyph warnings as errors."""
@@ -409,7 +452,29 @@ def install(shell=None, mode=None, catalogue_path=None, record=None):
         matplotlib.rcParams["font.family"] = ["IPAexGothic", "DejaVu Sans"]
     original = getattr(FigureCanvasBase.print_figure, "__wrapped__", FigureCanvasBase.print_figure)
     FigureCanvasBase.print_figure = hook.print_figure(original)
+    _give_figures_alt_text(hook)
     if shell is not None:
         shell.user_ns[_AppendCheck.NAME] = hook
         shell.ast_transformers.append(_AppendCheck())
     return hook
+
+
+def _give_figures_alt_text(hook):
+    """Put each inline figure's text alternative into its output's metadata.
+
+    The inline backend displays a figure with the metadata ``_fetch_figure_metadata``
+    returns; :mod:`dlbook_figures` hands the ``ALT_KEY`` entry to the image's ``alt``.
+    Without it an image's ``alt`` would be its file's path.
+    """
+    try:
+        from matplotlib_inline import backend_inline
+    except ImportError:                     # not in a notebook kernel
+        return
+    fetch = getattr(backend_inline._fetch_figure_metadata, "__wrapped__",
+                    backend_inline._fetch_figure_metadata)
+
+    def fetch_with_alt(fig):
+        return {**(fetch(fig) or {}), ALT_KEY: hook.alt_text(fig)}
+
+    fetch_with_alt.__wrapped__ = fetch
+    backend_inline._fetch_figure_metadata = fetch_with_alt

@@ -14,6 +14,10 @@ At ``config-inited`` (so a bare ``sphinx-build -D language=ja`` gets it too):
   of the translations and of the kernel hook, so editing ``figures.po`` re-executes
   the pages instead of serving figures with the old words.
 
+Each figure's image gets a text alternative, its own words in the edition's language:
+the kernel writes it into the output's metadata, and the image node gets it as ``alt``
+(myst-nb's ``render_image``, wrapped here).
+
 In the Sphinx process itself, the only figures drawn are the pages' social cards
 (sphinxext-opengraph, with matplotlib): a "Glyph ... missing from font(s)" warning
 there is an error too, so a card cannot show boxes for characters its font lacks.
@@ -193,10 +197,37 @@ def _source_read(app, docname, source):
     os.environ["DLBOOK_FIGURES_PAGE"] = docname
 
 
+def image_with_alt_text(render_image):
+    """Wrap myst-nb's ``render_image``: an image gets the text alternative its kernel
+    wrote (``dlbook_figure_text.ALT_KEY`` in the output's metadata) as ``alt``.
+
+    myst-nb reads only ``width`` and ``height`` from an output's metadata; without an
+    ``alt`` the HTML writer uses the image's path.
+    """
+    from docutils import nodes
+    from dlbook_figure_text import ALT_KEY
+
+    def render(renderer, data):
+        rendered = render_image(renderer, data)
+        alt = data.output_metadata.get(ALT_KEY)
+        for node in rendered:
+            if alt and isinstance(node, nodes.image) and "alt" not in node:
+                node["alt"] = alt
+        return rendered
+
+    render.__wrapped__ = render_image
+    return render
+
+
 def setup(app):
+    from myst_nb.core.render import NbElementRenderer
+
     from dlbook_figure_text import GLYPH_MISSING
 
     warnings.filterwarnings("error", message=GLYPH_MISSING)     # the social cards
+    original = getattr(NbElementRenderer.render_image, "__wrapped__",
+                       NbElementRenderer.render_image)
+    NbElementRenderer.render_image = image_with_alt_text(original)
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("source-read", _source_read)
     app.connect("env-before-read-docs", _read_every_page)

@@ -273,3 +273,33 @@ def test_every_executed_page_offers_its_notebook(site, edition):
         assert any(c.get("outputs") for c in code), f"{links[0]} has no executed outputs"
         offered += 1
     assert offered >= 25
+
+
+class _Images(HTMLParser):
+    """The ``alt`` of every image of a page's article."""
+
+    def __init__(self):
+        super().__init__()
+        self.alts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_every_figure_has_a_text_alternative(edition):
+    """A figure's ``alt`` says what it shows, in the edition's language: the kernel's
+    words for it (docs/_ext/dlbook_figure_text.py, ``FigureHook.alt_text``), never the
+    image's file path, which is what the HTML writer falls back to."""
+    prefix = {"en": "Figure: ", "ja": "図："}[edition]
+    paths, figures = [], 0
+    for page in html_pages(edition=edition):
+        parser = _Images()
+        parser.feed((edition_dir(edition) / page).read_text(encoding="utf8"))
+        for alt in parser.alts:
+            if alt is None or alt.rstrip().lower().endswith((".png", ".svg", ".jpg")):
+                paths.append(f"{page}: {alt}")
+            figures += bool(alt and alt.startswith(prefix))
+    assert not paths, f"{len(paths)} images without a text alternative: {paths[:5]}"
+    assert figures > 50, figures
