@@ -36,14 +36,13 @@ JAPANESE_RUN = re.compile(f"[{JAPANESE}]+")
 GRAM = 4
 
 
-def japanese_runs(text):
-    """Split ``text`` into ``(piece, is_japanese)`` pairs, in order.
-
-    >>> japanese_runs("vanishing gradients (勾配消失) ")
-    [('vanishing gradients (', False), ('勾配消失', True), (') ', False)]
-    """
+def split_runs(text, pattern, keep=None):
+    """Split ``text`` into ``(piece, in_run)`` pairs, in order: the matches of ``pattern``
+    (those ``keep(text, match)`` accepts, if given) and what lies between them."""
     pieces, start = [], 0
-    for match in JAPANESE_RUN.finditer(text):
+    for match in pattern.finditer(text):
+        if keep is not None and not keep(text, match):
+            continue
         if match.start() > start:
             pieces.append((text[start:match.start()], False))
         pieces.append((match.group(), True))
@@ -51,6 +50,15 @@ def japanese_runs(text):
     if start < len(text):
         pieces.append((text[start:], False))
     return pieces
+
+
+def japanese_runs(text):
+    """Split ``text`` into ``(piece, is_japanese)`` pairs, in order.
+
+    >>> japanese_runs("vanishing gradients (勾配消失) ")
+    [('vanishing gradients (', False), ('勾配消失', True), (') ', False)]
+    """
+    return split_runs(text, JAPANESE_RUN)
 
 
 class JapaneseMarkupTranslator(HTML5Translator):
@@ -107,20 +115,15 @@ def english_phrases(text):
     >>> english_phrases("（Léon Bottou & Yann LeCun）、e.g. 5×5")
     [('（', False), ('Léon Bottou & Yann LeCun', True), ('）、e.g. 5×5', False)]
     """
-    pieces, start = [], 0
-    for match in LATIN_RUN.finditer(text):
-        run = match.group()
-        bracketed = (text[match.start() - 1:match.start()] in ("(", "（")
-                     and text[match.end():match.end() + 1] in (")", "）"))
-        if len(LATIN_WORD.findall(run)) < 2 and not (bracketed and GLOSS_WORD.fullmatch(run)):
-            continue
-        if match.start() > start:
-            pieces.append((text[start:match.start()], False))
-        pieces.append((run, True))
-        start = match.end()
-    if start < len(text):
-        pieces.append((text[start:], False))
-    return pieces
+    return split_runs(text, LATIN_RUN, _is_phrase)
+
+
+def _is_phrase(text, match):
+    """A Latin run of two or more words, or one bracketed word of four letters or more."""
+    run = match.group()
+    bracketed = (text[match.start() - 1:match.start()] in ("(", "（")
+                 and text[match.end():match.end() + 1] in (")", "）"))
+    return len(LATIN_WORD.findall(run)) >= 2 or bool(bracketed and GLOSS_WORD.fullmatch(run))
 
 
 def _prose(block):
@@ -185,7 +188,10 @@ class MarkEnglish(SphinxPostTransform):
             if language == "en":
                 block["classes"].append("language-en")
             for text in texts:
-                _mark_runs(text, japanese_quotes if language == "en" else english_phrases)
+                if language == "en":
+                    _mark_runs(text, japanese_quotes, "ja")
+                else:
+                    _mark_runs(text, english_phrases, "en")
 
 
 def _ancestors(node):
@@ -201,21 +207,17 @@ def japanese_quotes(text):
     >>> japanese_quotes("(「正則化しない」).")
     [('(「', False), ('正則化しない', True), ('」).', False)]
     """
-    pieces, start = [], 0
-    for match in KANA_KANJI.finditer(text):
-        pieces += [(text[start:match.start()], False), (match.group(), True)]
-        start = match.end()
-    return [p for p in pieces + [(text[start:], False)] if p[0]]
+    return split_runs(text, KANA_KANJI)
 
 
-def _mark_runs(text, split):
-    """Replace a Text node by its pieces, the other language's ones as ``inline`` nodes."""
+def _mark_runs(text, split, language):
+    """Replace a Text node by its pieces, those in ``language`` (the other one than the
+    block's) as ``inline`` nodes of class ``language-<language>``."""
     pieces = split(text.astext())
     if not any(other for _, other in pieces):
         return
-    language = "language-ja" if split is japanese_quotes else "language-en"
-    parts = [nodes.inline(piece, piece, classes=[language]) if other else nodes.Text(piece)
-             for piece, other in pieces if piece]
+    parts = [nodes.inline(piece, piece, classes=[f"language-{language}"]) if other
+             else nodes.Text(piece) for piece, other in pieces]
     parent = text.parent
     # By identity: a Text node is a str, and an equal one may come earlier.
     index = next(i for i, child in enumerate(parent.children) if child is text)
