@@ -366,8 +366,9 @@ def _japanese_edition_settings(app, config):
     options["search_bar_text"] = "検索"
     config.html_theme_options = options
     # The footer's "著者 ..." and "© ...": the authors' name in Japanese too.
-    config.author = "dlbook の開発者"
-    config.copyright = config.copyright.replace(", the dlbook developers", "、dlbook の開発者")
+    author = "dlbook の開発者"
+    config.copyright = config.copyright.replace(f", {config.author}", f"、{author}")
+    config.author = author
 
 
 def compile_catalogues(locale_dir=LOCALE_DIR):

@@ -100,26 +100,25 @@ def carry_numbers(pot_dir, locale_dir):
     from babel.messages.pofile import read_po, write_po
     from dlbook_figure_text import lookup
 
+    with open(Path(pot_dir) / "figures.pot", "rb") as f:
+        pot = read_po(f)
     carried = 0
-    for pot_path in sorted(Path(pot_dir).glob("figures.pot")):
-        with open(pot_path, "rb") as f:
-            pot = read_po(f)
-        for po_path in sorted(Path(locale_dir).glob(f"*/LC_MESSAGES/{pot_path.stem}.po")):
-            with open(po_path, "rb") as f:
-                catalog = read_po(f)
-            done = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-            added = 0
-            for message in pot:
-                if not message.id or not isinstance(message.id, str) or message.id in catalog:
-                    continue
-                string = lookup(message.id, done)
-                if string is not None:
-                    catalog.add(message.id, string, locations=message.locations)
-                    added += 1
-            if added:
-                with open(po_path, "wb") as f:
-                    write_po(f, catalog, width=0)
-            carried += added
+    for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/figures.po")):
+        with open(po_path, "rb") as f:
+            catalog = read_po(f)
+        done = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+        added = 0
+        for message in pot:
+            if not message.id or not isinstance(message.id, str) or message.id in catalog:
+                continue
+            string = lookup(message.id, done)
+            if string is not None:
+                catalog.add(message.id, string, locations=message.locations)
+                added += 1
+        if added:
+            with open(po_path, "wb") as f:
+                write_po(f, catalog, width=0)
+        carried += added
     return carried
 
 
