@@ -337,8 +337,8 @@ class FigureHook:
 
         Titles first, then labels, legend entries and word tick labels, each once
         (maths without its ``$``, ``\\`` and braces: ``\\sigma(x)`` reads "sigma(x)"),
-        after "Figure:"
-        (「図：」 in a translated edition), at most :data:`ALT_LENGTH` characters.
+        after "Figure:" (「図：」 in a translated edition), at most :data:`ALT_LENGTH`
+        characters.
 
         >>> import matplotlib
         >>> matplotlib.use("Agg")
