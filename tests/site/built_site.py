@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +18,49 @@ EDITIONS = {"en": "", "ja": "ja/"}
 # HTML elements without an end tag: the pages' parsers keep no stack entry for them.
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "source", "track", "wbr"})
+
+
+class LanguageParser(HTMLParser):
+    """A page's open elements, each with its language and whether it is prose.
+
+    ``self.stack`` holds a dict per open element: ``tag``, ``lang`` (its own ``lang``
+    or the one around it) and ``skip`` (inside something not read as prose, as
+    :meth:`skips` decides).  Subclasses add their own keys in :meth:`opened` and read
+    the text in ``handle_data``.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+
+    def skips(self, tag, classes):
+        """Whether the element ``tag`` with ``classes`` (a set) is not prose."""
+        return False
+
+    def opened(self, element, attrs, classes):
+        """Called with each new stack entry (``attrs`` a dict, ``classes`` a set)."""
+
+    def closed(self, element):
+        """Called with each stack entry as it is closed."""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        attrs = dict(attrs)
+        classes = set((attrs.get("class") or "").split())
+        around = self.stack[-1] if self.stack else {"lang": "", "skip": False}
+        lang = (attrs["lang"] or "") if "lang" in attrs else around["lang"]
+        element = {"tag": tag, "lang": lang,
+                   "skip": around["skip"] or self.skips(tag, classes)}
+        self.stack.append(element)
+        self.opened(element, attrs, classes)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            element = self.stack.pop()
+            self.closed(element)
+            if element["tag"] == tag:
+                break
 
 
 def site_dir() -> Path:

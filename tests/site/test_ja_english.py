@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import re
 import sys
-from html.parser import HTMLParser
 
 import pytest
 
-from built_site import ROOT, VOID, edition_dir, html_pages
+from built_site import ROOT, LanguageParser, edition_dir, html_pages
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 from dlbook_japanese import KANA_KANJI, english_phrases  # noqa: E402
@@ -32,36 +31,27 @@ SKIP = {"script", "style", "pre", "code", "kbd", "samp", "svg", "math", "textare
 PAGES = html_pages(edition="ja")
 
 
-class _Blocks(HTMLParser):
+class _Blocks(LanguageParser):
     """Every text block of the article: its language and its prose, piece by piece."""
 
     def __init__(self):
         super().__init__()
-        self.stack, self.blocks, self._article = [], [], 0
+        self.blocks, self._article = [], 0
 
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        parent = self.stack[-1] if self.stack else {"lang": "", "skip": False, "block": None}
-        lang = attrs.get("lang") or parent["lang"]
-        skip = (parent["skip"] or tag in SKIP
-                or {"math", "headerlink", "sig"} & set(classes))
-        block = parent["block"]
-        if self._article and tag in BLOCKS and block is None and not skip:
-            block = {"tag": tag, "lang": lang, "pieces": []}
-            self.blocks.append(block)
-        self.stack.append({"tag": tag, "lang": lang, "skip": skip, "block": block,
-                           "article": tag == "article" and "bd-article" in classes})
-        self._article += self.stack[-1]["article"]
+    def skips(self, tag, classes):
+        return tag in SKIP or bool({"math", "headerlink", "sig"} & classes)
 
-    def handle_endtag(self, tag):
-        while self.stack:
-            top = self.stack.pop()
-            self._article -= top["article"]
-            if top["tag"] == tag:
-                break
+    def opened(self, element, attrs, classes):
+        around = self.stack[-2]["block"] if len(self.stack) > 1 else None
+        element["block"] = around
+        if self._article and element["tag"] in BLOCKS and around is None and not element["skip"]:
+            element["block"] = {"tag": element["tag"], "lang": element["lang"], "pieces": []}
+            self.blocks.append(element["block"])
+        element["article"] = element["tag"] == "article" and "bd-article" in classes
+        self._article += element["article"]
+
+    def closed(self, element):
+        self._article -= element["article"]
 
     def handle_data(self, data):
         top = self.stack[-1] if self.stack else None

@@ -4,12 +4,11 @@ font, and found by the site search."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from built_site import VOID, html_pages, screenshot_dir, search_results, site_dir
+from built_site import LanguageParser, html_pages, screenshot_dir, search_results, site_dir
 
 PAGES = html_pages()
 JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -18,31 +17,20 @@ JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 SKIP = {"script", "style", "pre", "code", "title", "textarea", "svg"}
 
 
-class _LangParser(HTMLParser):
+class _LangParser(LanguageParser):
     """Japanese text outside any element whose ``lang`` is Japanese."""
 
     def __init__(self):
         super().__init__()
-        self.stack, self.unmarked, self.marked = [], [], 0
+        self.unmarked, self.marked = [], 0
 
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
-        attrs = dict(attrs)
-        parent_lang = self.stack[-1][1] if self.stack else ""
-        classes = attrs.get("class") or ""
-        skip = tag in SKIP or "math" in classes.split() or (self.stack and self.stack[-1][2])
-        self.stack.append((tag, attrs.get("lang", parent_lang) or "", bool(skip)))
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            if self.stack.pop()[0] == tag:
-                break
+    def skips(self, tag, classes):
+        return tag in SKIP or "math" in classes
 
     def handle_data(self, data):
-        if not JAPANESE.search(data) or not self.stack or self.stack[-1][2]:
+        if not JAPANESE.search(data) or not self.stack or self.stack[-1]["skip"]:
             return
-        if self.stack[-1][1].startswith("ja"):
+        if self.stack[-1]["lang"].startswith("ja"):
             self.marked += 1
         else:
             self.unmarked.append(data.strip()[:60])
